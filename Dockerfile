@@ -1,0 +1,67 @@
+# syntax=docker/dockerfile:1
+#
+# One image recipe for every Homestore app: `docker build --build-arg APP=order -t homestore/order .`
+# (APP is one of the folders of apps/). docker-compose.yml builds all seven from here.
+#
+#   deps    production node_modules only (npm ci --omit=dev), from package-lock.json
+#   build   every dependency, then `npm run build` -> dist/apps/<app>/src/main.js and dist/libs
+#   runtime node:20-alpine + tini + the production node_modules + the chosen app's dist; runs as uid 1000
+#
+# PID 1: tini is the entrypoint. It forwards SIGTERM to node (whose shutdown hooks drain the Kafka
+# consumers, flush the outbox relay and close the database before exiting 0) and reaps zombies, which
+# node as PID 1 would not. `docker run --init` is therefore not needed; Kubernetes has no such flag.
+
+ARG NODE_IMAGE=node:20-alpine
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY libs ./libs
+COPY apps ./apps
+RUN npm run build
+# Declared only now so that the layers above are shared by the builds of all seven apps.
+ARG APP
+# Fail here, with the list of apps, rather than at start when APP is missing or misspelt.
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<one of: $(ls apps | tr '\n' ' ')>" >&2; exit 1; }; \
+    test -f "dist/apps/${APP}/src/main.js" || { echo "no app '${APP}'; one of: $(ls apps | tr '\n' ' ')" >&2; exit 1; }
+# The app's default port, read from its config class, so that the HEALTHCHECK works without PORT set.
+RUN node -e " \
+      const m = require('./dist/apps/${APP}/src/${APP}.config.js'); \
+      const port = Object.values(m).map((C) => { try { return new C().PORT; } catch { return undefined; } }).find(Number.isInteger); \
+      if (!port) throw new Error('no default PORT in apps/${APP}/src/${APP}.config.ts'); \
+      require('fs').writeFileSync('dist/default-port', String(port)); \
+    " && \
+    printf "// The entry point of this image: app %s.\nrequire('./apps/%s/src/main.js');\n" "${APP}" "${APP}" > dist/main.js
+
+FROM ${NODE_IMAGE} AS runtime
+ARG APP
+ARG VERSION=0.0.0-dev
+LABEL org.opencontainers.image.title="homestore-${APP}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.description="Homestore ${APP} service (NestJS, Kafka, PostgreSQL)"
+RUN apk add --no-cache tini
+ENV NODE_ENV=production \
+    SERVICE_VERSION=${VERSION} \
+    NODE_OPTIONS=--enable-source-maps
+WORKDIR /app
+# Owned by root and read-only for the app user: the container can run with a read-only root filesystem.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/libs ./dist/libs
+COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}
+COPY --from=build /app/dist/main.js /app/dist/default-port ./dist/
+# Numeric, so that Kubernetes' runAsNonRoot can verify it (the image's "node" user is uid 1000).
+USER 1000:1000
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
+    CMD wget -q -T 2 -O /dev/null "http://127.0.0.1:${PORT:-$(cat /app/dist/default-port)}/health/live" || exit 1
+ENTRYPOINT ["/sbin/tini", "--"]
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  DeliveryCanceled,
+  DeliveryCompleted,
+  DeliveryStarted,
+  EventDefinition,
+  EventEnvelope,
+  PaymentFailed,
+  PaymentRefunded,
+  PayloadOf,
+  StockReservationFailed,
+  Topics,
+  UserProfileUpdated,
+  UserRegistered,
+} from '@homestore/events';
+import { MessageConfig } from '../src/message.config';
+import { MessageModule } from '../src/message.module';
+import { Contact, Notifier, OutgoingMessage } from '../src/notifier';
+import { call, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
+
+/** Remembers what would have been sent. */
+class RecordingNotifier extends Notifier {
+  readonly sent: { to: Contact; message: OutgoingMessage }[] = [];
+  async send(to: Contact, message: OutgoingMessage): Promise<void> {
+    this.sent.push({ to, message });
+  }
+}
+
+describe('message service (real Kafka and PostgreSQL)', () => {
+  const database = `hs_message_${randomUUID().slice(0, 8)}`;
+  const issuer = new TestIssuer();
+  const publisher = new TestPublisher();
+  const notifier = new RecordingNotifier();
+  let app: INestApplication;
+  let base: string;
+  let clock = Date.parse('2026-11-22T10:00:00.000Z');
+
+  /** Events in the order they happened, a second apart, so "newest first" is well defined. */
+  const envelope = <D extends EventDefinition>(definition: D, payload: PayloadOf<D>) => ({
+    ...publisher.envelope(definition, payload),
+    occurredAt: new Date((clock += 1000)).toISOString(),
+  });
+  const handled = (...events: EventEnvelope[]) => {
+    const ids = [...new Set(events.map((e) => e.eventId))];
+    return eventually(
+      'the events to be handled',
+      async () => (await app.get(DataSource).query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1)`, [ids]))[0].n,
+      (n) => n === ids.length,
+    );
+  };
+  /** Publishes the events one after another, then waits until all are handled. */
+  const happened = async (...events: [EventDefinition, EventEnvelope][]) => {
+    for (const [definition, e] of events) await publisher.send(definition, e);
+    await handled(...events.map(([, e]) => e));
+  };
+  const messagesOf = async (customerId: string) => call(base, 'GET', '/messages', await issuer.token(customerId));
+  const sentTo = (ids: string[]) => notifier.sent.filter((s) => ids.includes(s.message.id));
+  const registered = (userId: string, role: 'customer' | 'store' = 'customer') =>
+    envelope(UserRegistered, { userId, email: `${userId.slice(0, 8)}@example.com`, name: 'Kim Minji', phone: '010-1234-5678', role });
+
+  beforeAll(async () => {
+    await issuer.start();
+    await publisher.connect();
+    await createTopics(publisher.kafka, [Topics.User, Topics.Payment, Topics.Store, Topics.Delivery]);
+    ({ app, base } = await startApp('message', MessageConfig, (c) => MessageModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }, [
+      [Notifier, notifier],
+    ]));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await publisher.disconnect();
+    await issuer.stop();
+    await dropDatabase(database);
+  });
+
+  it('welcomes a customer who registers, and sends it to the contact; the store clerk gets no welcome', async () => {
+    const customer = randomUUID();
+    const clerk = randomUUID();
+    await happened([UserRegistered, registered(customer)], [UserRegistered, registered(clerk, 'store')]);
+    const { status, body } = await messagesOf(customer);
+    expect(status).toBe(200);
+    expect(body).toEqual([{ id: expect.any(String), type: 'WELCOME', orderId: null, text: 'Welcome to Homestore, Kim Minji!', createdAt: expect.any(String) }]);
+    expect(sentTo([body[0].id]).map((s) => s.to)).toEqual([{ email: `${customer.slice(0, 8)}@example.com`, name: 'Kim Minji', phone: '010-1234-5678' }]);
+    expect((await app.get(DataSource).query(`SELECT count(*)::int AS n FROM notifications WHERE customer_id = $1`, [clerk]))[0].n).toBe(0);
+  });
+
+  it('stores one notification of each type per event, for the right customer, newest first, however often an event arrives', async () => {
+    const customer = randomUUID();
+    const [declined, short, canceled] = [randomUUID(), randomUUID(), randomUUID()];
+    const common = (orderId: string) => ({ orderId, customerId: customer });
+    const earlier: [EventDefinition, EventEnvelope][] = [
+      [UserRegistered, registered(customer)],
+      [PaymentFailed, envelope(PaymentFailed, { paymentId: randomUUID(), ...common(declined), amount: 1000, reason: 'CARD_DECLINED' })],
+      [StockReservationFailed, envelope(StockReservationFailed, { storeOrderId: randomUUID(), ...common(short), items: [{ productId: randomUUID(), quantity: 1 }], shortProductIds: [randomUUID()] })],
+      [PaymentRefunded, envelope(PaymentRefunded, { paymentId: randomUUID(), ...common(short), amount: 1000, cause: 'OUT_OF_STOCK' })],
+    ];
+    const started = envelope(DeliveryStarted, { deliveryId: randomUUID(), ...common(canceled) });
+    await happened(
+      ...earlier,
+      [DeliveryStarted, started],
+      [DeliveryStarted, started],
+      [DeliveryCanceled, envelope(DeliveryCanceled, { deliveryId: randomUUID(), ...common(canceled) })],
+      [PaymentRefunded, envelope(PaymentRefunded, { paymentId: randomUUID(), ...common(canceled), amount: 2_500_000, cause: 'ORDER_CANCELED' })],
+      [DeliveryCompleted, envelope(DeliveryCompleted, { deliveryId: randomUUID(), ...common(randomUUID()) })],
+    );
+    const { body } = await messagesOf(customer);
+    expect(body.map((m: { type: string }) => m.type)).toEqual([
+      'DELIVERY_COMPLETED',
+      'ORDER_CANCELED',
+      'DELIVERY_CANCELED',
+      'DELIVERY_STARTED',
+      'ORDER_REJECTED',
+      'ORDER_REJECTED',
+      'WELCOME',
+    ]);
+    expect(body.slice(1, 6).map((m: { orderId: string }) => m.orderId)).toEqual([canceled, canceled, canceled, short, declined]);
+    expect(body[1].text).toContain('2,500,000 won refunded');
+    const createdAt = body.map((m: { createdAt: string }) => m.createdAt);
+    expect([...createdAt].sort().reverse()).toEqual(createdAt);
+    // each sent exactly once
+    expect(sentTo(body.map((m: { id: string }) => m.id)).map((s) => s.message.id).sort()).toEqual(body.map((m: { id: string }) => m.id).sort());
+  });
+
+  it('keeps a notice for a customer whose contact has not arrived yet, and sends it once the contact arrives', async () => {
+    const customer = randomUUID();
+    await happened([DeliveryStarted, envelope(DeliveryStarted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId: customer })]);
+    const before = (await messagesOf(customer)).body;
+    expect(before.map((m: { type: string }) => m.type)).toEqual(['DELIVERY_STARTED']);
+    expect(sentTo([before[0].id])).toEqual([]);
+
+    await happened([UserRegistered, registered(customer)]);
+    const after = (await messagesOf(customer)).body;
+    expect(after.map((m: { type: string }) => m.type).sort()).toEqual(['DELIVERY_STARTED', 'WELCOME']);
+    expect(sentTo(after.map((m: { id: string }) => m.id)).map((s) => [s.message.type, s.to.phone])).toEqual([
+      ['DELIVERY_STARTED', '010-1234-5678'],
+      ['WELCOME', '010-1234-5678'],
+    ]);
+  });
+
+  it('sends later notices to the contact as the customer last updated it', async () => {
+    const customer = randomUUID();
+    const email = `${customer.slice(0, 8)}@example.com`;
+    await happened(
+      [UserRegistered, registered(customer)],
+      [UserProfileUpdated, envelope(UserProfileUpdated, { userId: customer, email, name: 'Kim Minji', phone: '010-9999-0000' })],
+    );
+    await happened(
+      [DeliveryCompleted, envelope(DeliveryCompleted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId: customer })],
+    );
+    const [completed] = (await messagesOf(customer)).body;
+    expect(sentTo([completed.id]).map((s) => s.to)).toEqual([{ email, name: 'Kim Minji', phone: '010-9999-0000' }]);
+  });
+
+  it("shows each customer only their own messages; the store has none to read here", async () => {
+    const customer = randomUUID();
+    await happened([UserRegistered, registered(customer)]);
+    expect((await messagesOf(randomUUID())).body).toEqual([]);
+    expect((await call(base, 'GET', '/messages', await issuer.token(randomUUID(), 'store'))).status).toBe(403);
+    expect((await call(base, 'GET', '/messages')).status).toBe(401);
+  });
+});

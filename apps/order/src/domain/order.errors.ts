@@ -1,0 +1,21 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '@homestore/platform';
+
+export class OrderNotCancelable extends DomainError {
+  constructor(orderId: string, status: string) {
+    super('ORDER.NOT_CANCELABLE', `Order ${orderId} is ${status} and can no longer be canceled`, HttpStatus.CONFLICT);
+  }
+}
+
+export class OrderNotFound extends DomainError {
+  constructor(orderId: string) {
+    super('ORDER.NOT_FOUND', `Order ${orderId} was not found`, HttpStatus.NOT_FOUND);
+  }
+}
+
+/** The product replica does not know these products (yet): the catalog's ProductChanged has not arrived. */
+export class UnknownProducts extends DomainError {
+  constructor(readonly productIds: string[]) {
+    super('ORDER.UNKNOWN_PRODUCT', `Unknown products: ${productIds.join(', ')}`, HttpStatus.UNPROCESSABLE_ENTITY);
+  }
+}

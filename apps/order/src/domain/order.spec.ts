@@ -1,0 +1,116 @@
+import { Order, OrderLine } from './order';
+import { OrderNotCancelable } from './order.errors';
+
+type Fact = (o: Order) => void;
+const paid: Fact = (o) => o.paymentApproved();
+const declined: Fact = (o) => o.paymentFailed();
+const refunded: Fact = (o) => o.paymentRefunded();
+const refundFailed: Fact = (o) => o.paymentRefundFailed();
+const received: Fact = (o) => o.storeOrderReceived();
+const outOfStock: Fact = (o) => o.stockReservationFailed();
+const accepted: Fact = (o) => o.acceptedByStore();
+const storeCanceled: Fact = (o) => o.storeOrderCanceled();
+const shipped: Fact = (o) => o.deliveryStarted();
+const deliveryCanceled: Fact = (o) => o.deliveryCanceled();
+const delivered: Fact = (o) => o.deliveryCompleted();
+const canceledByCustomer: Fact = (o) => o.cancel();
+
+const LINES: OrderLine[] = [
+  { productId: 'p1', name: 'Washer', unitPrice: 1_000_000, quantity: 1 },
+  { productId: 'p2', name: 'Fridge', unitPrice: 2_000_000, quantity: 2 },
+];
+
+/** A test order: `anOrder().given(paid, received).build()`. */
+function anOrder() {
+  const facts: Fact[] = [];
+  const builder = {
+    given: (...more: Fact[]) => (facts.push(...more), builder),
+    build: () => {
+      const order = Order.place('o1', 'c1', LINES);
+      facts.forEach((f) => f(order));
+      return order;
+    },
+  };
+  return builder;
+}
+
+/** Every interleaving of several ordered streams (each participant's topic keeps its own order). */
+function interleavings<T>(streams: T[][]): T[][] {
+  const live = streams.filter((s) => s.length);
+  if (!live.length) return [[]];
+  return live.flatMap((stream, i) => {
+    const rest = live.map((s, j) => (j === i ? s.slice(1) : s));
+    return interleavings(rest).map((tail) => [stream[0], ...tail]);
+  });
+}
+
+describe('Order', () => {
+  it('is placed PENDING with its total from the lines', () => {
+    const order = anOrder().build();
+    expect(order.status).toBe('PENDING');
+    expect(order.snapshot.totalAmount).toBe(5_000_000);
+  });
+
+  it.each([
+    [[paid], 'PAID'],
+    [[paid, received], 'RECEIVED'],
+    [[paid, received, accepted], 'ACCEPTED'],
+    [[paid, received, accepted, shipped], 'SHIPPING'],
+    [[paid, received, accepted, shipped, delivered], 'DELIVERED'],
+  ] as const)('follows the happy path: %#', (facts, status) => {
+    expect(anOrder().given(...facts).build().status).toBe(status);
+  });
+
+  it('is rejected for a declined payment, then for missing stock, with the reason', () => {
+    const declinedOrder = anOrder().given(declined).build();
+    expect([declinedOrder.status, declinedOrder.statusReason, declinedOrder.isTerminal]).toEqual(['REJECTED', 'PAYMENT_FAILED', true]);
+    const short = anOrder().given(paid, outOfStock, refunded).build();
+    expect([short.status, short.statusReason]).toEqual(['REJECTED', 'OUT_OF_STOCK']);
+  });
+
+  it('reaches the same status for every interleaving of payment, store and delivery events', () => {
+    const payment = [paid];
+    const store = [received, accepted];
+    const delivery = [shipped, delivered];
+    const outcomes = new Set(interleavings([payment, store, delivery]).map((facts) => anOrder().given(...facts).build().status));
+    expect(outcomes).toEqual(new Set(['DELIVERED']));
+  });
+
+  it.each([
+    ['PENDING', [], [declined, storeCanceled]],
+    ['PAID', [paid], [refunded, storeCanceled]],
+    ['ACCEPTED', [paid, received, accepted], [storeCanceled, refunded]],
+    ['SHIPPING', [paid, received, accepted, shipped], [storeCanceled, deliveryCanceled, refunded]],
+  ] as const)('cancels from %s: CANCELING until payment is settled and the store confirmed, then CANCELED', (_from, before, after) => {
+    const order = anOrder().given(...before, canceledByCustomer).build();
+    expect(order.status).toBe('CANCELING');
+    after.slice(0, -1).forEach((f) => f(order));
+    expect(order.status).toBe('CANCELING');
+    after[after.length - 1](order);
+    expect(order.status).toBe('CANCELED');
+  });
+
+  it('ends CANCELED with the failed refund visible', () => {
+    const order = anOrder().given(paid, canceledByCustomer, storeCanceled, refundFailed).build();
+    expect([order.status, order.snapshot.payment]).toEqual(['CANCELED', 'REFUND_FAILED']);
+  });
+
+  it('converges when the store confirms the cancel before the payment it raced', () => {
+    const interleaved = interleavings([[paid, refunded], [storeCanceled]]);
+    const outcomes = new Set(interleaved.map((facts) => anOrder().given(canceledByCustomer, ...facts).build().status));
+    expect(outcomes).toEqual(new Set(['CANCELED']));
+  });
+
+  it.each([
+    ['DELIVERED', [paid, received, accepted, shipped, delivered]],
+    ['REJECTED', [declined]],
+    ['CANCELING', [canceledByCustomer]],
+  ] as const)('refuses to cancel a %s order', (_status, facts) => {
+    expect(() => anOrder().given(...facts).build().cancel()).toThrow(OrderNotCancelable);
+  });
+
+  it('ignores a repeated fact', () => {
+    const order = anOrder().given(paid, received, accepted, received, paid).build();
+    expect(order.status).toBe('ACCEPTED');
+  });
+});

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Order, OrderLine, OrderState, OrderStatus, StatusReason } from '../domain/order';
+
+/** An order as the customer sees it. */
+export interface OrderView {
+  id: string;
+  customerId: string;
+  status: OrderStatus;
+  statusReason: StatusReason;
+  items: OrderLine[];
+  totalAmount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DeliveryDetails {
+  deliveryAddress: string;
+  deliveryPhone: string;
+}
+
+/** A row of `orders`. */
+interface OrderRow {
+  id: string;
+  customer_id: string;
+  items: OrderLine[];
+  total_amount: string;
+  delivery_address: string;
+  delivery_phone: string;
+  payment: OrderState['payment'];
+  store: OrderState['store'];
+  delivery: OrderState['delivery'];
+  cancel_requested: boolean;
+  status: OrderStatus;
+  status_reason: StatusReason;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toState = (r: OrderRow): OrderState => ({
+  id: r.id,
+  customerId: r.customer_id,
+  items: r.items,
+  totalAmount: Number(r.total_amount),
+  payment: r.payment,
+  store: r.store,
+  delivery: r.delivery,
+  cancelRequested: r.cancel_requested,
+});
+
+const toView = (r: OrderRow): OrderView => ({
+  id: r.id,
+  customerId: r.customer_id,
+  status: r.status,
+  statusReason: r.status_reason,
+  items: r.items,
+  totalAmount: Number(r.total_amount),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/**
+ * Orders in PostgreSQL: the aggregate's facts, and the status derived from them by the aggregate at every save
+ * (stored only so queries can read it).
+ */
+@Injectable()
+export class OrderRepository {
+  /** Inserts a new order; null when this customer already used the idempotency key (that order wins). */
+  async insert(em: EntityManager, order: Order, details: DeliveryDetails, idempotencyKey?: string): Promise<OrderView | null> {
+    const s = order.snapshot;
+    const rows: OrderRow[] = await em.query(
+      `INSERT INTO orders (id, customer_id, items, total_amount, delivery_address, delivery_phone, payment, store, delivery,
+                           cancel_requested, status, status_reason, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING *`,
+      [s.id, s.customerId, JSON.stringify(s.items), s.totalAmount, details.deliveryAddress, details.deliveryPhone, s.payment, s.store,
+        s.delivery, s.cancelRequested, order.status, order.statusReason, idempotencyKey ?? null],
+    );
+    return rows.length ? toView(rows[0]) : null;
+  }
+
+  async findByIdempotencyKey(em: EntityManager, customerId: string, key: string): Promise<OrderView | null> {
+    const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE customer_id = $1 AND idempotency_key = $2`, [customerId, key]);
+    return rows.length ? toView(rows[0]) : null;
+  }
+
+  /** Loads the aggregate and locks its row until the transaction ends, so concurrent events apply one after another. */
+  async loadForUpdate(em: EntityManager, id: string): Promise<Order | null> {
+    const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE id = $1 FOR UPDATE`, [id]);
+    return rows.length ? Order.restore(toState(rows[0])) : null;
+  }
+
+  /** Saves the facts and the status the aggregate derives from them. */
+  async save(em: EntityManager, order: Order): Promise<void> {
+    const s = order.snapshot;
+    await em.query(
+      `UPDATE orders SET payment = $2, store = $3, delivery = $4, cancel_requested = $5, status = $6, status_reason = $7, updated_at = now()
+       WHERE id = $1`,
+      [s.id, s.payment, s.store, s.delivery, s.cancelRequested, order.status, order.statusReason],
+    );
+  }
+
+  async findOwn(em: EntityManager, customerId: string, id: string): Promise<OrderView | null> {
+    const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE id = $1 AND customer_id = $2`, [id, customerId]);
+    return rows.length ? toView(rows[0]) : null;
+  }
+
+  async listOwn(em: EntityManager, customerId: string): Promise<OrderView[]> {
+    const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id`, [customerId]);
+    return rows.map(toView);
+  }
+}

@@ -1,0 +1,24 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+export class OrderItemDto {
+  @IsUUID() productId: string;
+  @IsInt() @Min(1) @Max(1000) quantity: number;
+}
+
+export class CardPaymentDto {
+  @IsIn(['card']) method: 'card';
+  @IsString() @IsNotEmpty() @MaxLength(200) cardToken: string;
+}
+
+/** POST /orders. Repeated products are merged into one line. */
+export class PlaceOrderDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => OrderItemDto)
+  items: OrderItemDto[];
+
+  @IsString() @IsNotEmpty() @MaxLength(500) deliveryAddress: string;
+  @IsString() @IsNotEmpty() @MaxLength(50) deliveryPhone: string;
+
+  @ValidateNested() @Type(() => CardPaymentDto)
+  payment: CardPaymentDto;
+}

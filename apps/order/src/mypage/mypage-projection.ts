@@ -1,0 +1,107 @@
+/**
+ * The myPage projection, as a pure function: (the order's read row, one event) → the new row. It keeps the
+ * facts each participant reported, as the order aggregate does, and lets the aggregate derive the status (one
+ * piece of logic for both). History is a set keyed by eventId, sorted by occurredAt then eventId, and updatedAt
+ * is the newest occurredAt seen: so any arrival order and any number of redeliveries end in the same row.
+ */
+import {
+  ALL_EVENTS,
+  DeliveryCanceled,
+  DeliveryCompleted,
+  DeliveryStarted,
+  EventDefinition,
+  EventEnvelope,
+  OrderAccepted,
+  OrderCanceled,
+  OrderPlaced,
+  OrderPlacedPayload,
+  PaymentApproved,
+  PaymentFailed,
+  PaymentRefunded,
+  PaymentRefundFailed,
+  StockReservationFailed,
+  StoreOrderCanceled,
+  StoreOrderReceived,
+} from '@homestore/events';
+import { DeliveryFact, Order, OrderLine, OrderStatus, PaymentFact, StoreFact } from '../domain/order';
+
+export interface MyPageHistoryEntry {
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+}
+
+/** One order on myPage. customerId, items and totalAmount stay null until OrderPlaced arrives. */
+export interface MyPageOrder {
+  orderId: string;
+  customerId: string | null;
+  items: OrderLine[] | null;
+  totalAmount: number | null;
+  payment: PaymentFact;
+  store: StoreFact;
+  delivery: DeliveryFact;
+  cancelRequested: boolean;
+  status: OrderStatus;
+  updatedAt: string;
+  history: MyPageHistoryEntry[];
+}
+
+type Fact = (order: Order) => void;
+
+/** What each event tells myPage, through the same aggregate methods the saga uses. */
+const FACTS: Record<string, Fact> = {
+  [OrderPlaced.type]: () => undefined,
+  [OrderCanceled.type]: () => undefined, // cancelRequested is set below: the order service already accepted the cancel
+  [PaymentApproved.type]: (o) => o.paymentApproved(),
+  [PaymentFailed.type]: (o) => o.paymentFailed(),
+  [PaymentRefunded.type]: (o) => o.paymentRefunded(),
+  [PaymentRefundFailed.type]: (o) => o.paymentRefundFailed(),
+  [StoreOrderReceived.type]: (o) => o.storeOrderReceived(),
+  [StockReservationFailed.type]: (o) => o.stockReservationFailed(),
+  [OrderAccepted.type]: (o) => o.acceptedByStore(),
+  [StoreOrderCanceled.type]: (o) => o.storeOrderCanceled(),
+  [DeliveryStarted.type]: (o) => o.deliveryStarted(),
+  [DeliveryCanceled.type]: (o) => o.deliveryCanceled(),
+  [DeliveryCompleted.type]: (o) => o.deliveryCompleted(),
+};
+
+/** Every event myPage is kept from: every event of an order's saga. */
+export const MYPAGE_EVENTS: EventDefinition[] = ALL_EVENTS.filter((definition) => definition.orderIdField);
+
+/** The order an event belongs to (every myPage event carries it in its payload). */
+export function orderIdOf(event: EventEnvelope<unknown>): string {
+  return (event.payload as { orderId: string }).orderId;
+}
+
+const byTimeThenId = (a: MyPageHistoryEntry, b: MyPageHistoryEntry) =>
+  a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+
+/** A row for an order known only by its id, before any event was applied. */
+export function emptyRow(orderId: string): MyPageOrder {
+  return { orderId, customerId: null, items: null, totalAmount: null, payment: 'NONE', store: 'NONE', delivery: 'NONE', cancelRequested: false, status: 'PENDING', updatedAt: new Date(0).toISOString(), history: [] };
+}
+
+/** Applies one event to its order's row (undefined when myPage has none yet); an event seen before changes nothing. */
+export function project(current: MyPageOrder | undefined, event: EventEnvelope<unknown>): MyPageOrder {
+  const row = current ?? emptyRow(orderIdOf(event));
+  const fact = FACTS[event.eventType];
+  if (!fact || row.history.some((h) => h.eventId === event.eventId)) return row;
+
+  const order = Order.restore({ ...row, id: row.orderId, customerId: row.customerId ?? '', items: [], totalAmount: 0 });
+  fact(order);
+  const { payment, store, delivery } = order.snapshot;
+  const next: MyPageOrder = { ...row, payment, store, delivery };
+  if (event.eventType === OrderCanceled.type) next.cancelRequested = true;
+  if (event.eventType === OrderPlaced.type) {
+    const placed = event.payload as OrderPlacedPayload;
+    Object.assign(next, { customerId: placed.customerId, items: placed.items.map((l) => ({ ...l })), totalAmount: placed.totalAmount });
+  }
+  const customerId = (event.payload as { customerId?: string }).customerId;
+  if (!next.customerId && customerId) next.customerId = customerId;
+  next.status = Order.restore({ ...next, id: next.orderId, customerId: '', items: [], totalAmount: 0 }).status;
+
+  const occurredAt = new Date(event.occurredAt).toISOString();
+  next.history = [...row.history, { eventId: event.eventId, eventType: event.eventType, occurredAt }].sort(byTimeThenId);
+  if (occurredAt > next.updatedAt) next.updatedAt = occurredAt;
+  return next;
+}

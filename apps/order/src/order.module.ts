@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@homestore/auth';
+import { MessagingModule } from '@homestore/messaging';
+import { DatabaseModule, PlatformModule } from '@homestore/platform';
+import { CancelOrder } from './application/cancel-order';
+import { OrderQueries } from './application/order-queries';
+import { OrderSaga } from './application/order-saga';
+import { PlaceOrder } from './application/place-order';
+import { orderMigrations } from './infrastructure/migrations';
+import { OrderRepository } from './infrastructure/order.repository';
+import { ProductReplica } from './infrastructure/product-replica.repository';
+import { DeliveryEventsHandler } from './interface/delivery-events.handler';
+import { OrdersController } from './interface/orders.controller';
+import { PaymentEventsHandler } from './interface/payment-events.handler';
+import { ProductEventsHandler } from './interface/product-events.handler';
+import { StoreEventsHandler } from './interface/store-events.handler';
+import { MyPageModule } from './mypage/mypage.module';
+import { OrderConfig } from './order.config';
+
+@Module({})
+export class OrderModule {
+  static register(config: OrderConfig): DynamicModule {
+    return {
+      module: OrderModule,
+      imports: [
+        PlatformModule.forRoot('order', config),
+        DatabaseModule.forRoot({ entities: [], migrations: orderMigrations }),
+        MessagingModule.forRoot(),
+        AuthModule.forRoot(),
+        MyPageModule,
+      ],
+      controllers: [OrdersController],
+      providers: [
+        OrderRepository,
+        ProductReplica,
+        PlaceOrder,
+        CancelOrder,
+        OrderQueries,
+        OrderSaga,
+        ProductEventsHandler,
+        PaymentEventsHandler,
+        StoreEventsHandler,
+        DeliveryEventsHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,367 @@
+import './consumer-groups.env';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { exportJWK, SignJWT } from 'jose';
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { eventually, readWholeTopic } from '@homestore/testing';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  ALL_TOPICS,
+  decodeEnvelope,
+  DeliveryCompleted,
+  DeliveryStarted,
+  EnvelopeHeaders,
+  EventDefinition,
+  EventEnvelope,
+  OrderAccepted,
+  PaymentApproved,
+  PaymentFailed,
+  PayloadOf,
+  ProductChanged,
+  StoreOrderCanceled,
+  StoreOrderReceived,
+  Topics,
+  deadLetterTopic,
+} from '@homestore/events';
+import { buildEnvelope, createKafka, createProducer, newContext } from '@homestore/messaging';
+import { configureHttp, databaseUrl, loadConfig } from '@homestore/platform';
+import { ConsumerGroups } from '../src/consumer-groups';
+import { MyPageStore } from '../src/mypage/mypage.store';
+import { MYPAGE_TOPICS, rebuildMyPage, setGroupOffsets } from '../src/mypage/rebuild';
+import { OrderConfig } from '../src/order.config';
+import { OrderModule } from '../src/order.module';
+
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/** Signs tokens as the user service would, and serves the public key as a JWKS. */
+async function tokenIssuer() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' }] };
+  const server: Server = createServer((_, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(jwks)));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+    token: (sub: string, role = 'customer') =>
+      new SignJWT({ role })
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
+        .setSubject(sub)
+        .setIssuer('homestore-user')
+        .setAudience('homestore')
+        .setIssuedAt()
+        .setExpirationTime('15m')
+        .sign(privateKey),
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+
+describe('order service (real Kafka and PostgreSQL)', () => {
+  const database = `hs_order_${randomUUID().slice(0, 8)}`;
+  const kafka = createKafka('order-test', BROKERS);
+  let issuer: Awaited<ReturnType<typeof tokenIssuer>>;
+  let producer: Producer;
+  let app: INestApplication | undefined;
+  let base: string;
+  const alice = randomUUID();
+  const bob = randomUUID();
+  let aliceToken: string;
+  let bobToken: string;
+  const washer = randomUUID();
+  const fridge = randomUUID();
+  const orderIds: string[] = [];
+  let deliveredOrder: string;
+
+  const call = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
+  };
+
+  /** Publishes events to their real topics, as their producers' relays would. */
+  const publish = async <D extends EventDefinition>(definition: D, ...payloads: PayloadOf<D>[]): Promise<EventEnvelope[]> => {
+    const envelopes = payloads.map((payload) => buildEnvelope(definition.producer, { definition, payload }, newContext()));
+    await producer.send({
+      topic: definition.topic,
+      acks: -1,
+      messages: envelopes.map((e) => ({
+        key: (e.payload as Record<string, string>)[definition.keyField],
+        value: JSON.stringify(e),
+        headers: { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId },
+      })),
+    });
+    return envelopes;
+  };
+
+  const product = (productId: string, revision: number, price: number, salePrice: number | null = null): PayloadOf<typeof ProductChanged> => ({
+    productId,
+    revision,
+    name: productId === washer ? 'Washer' : 'Fridge',
+    category: 'appliances',
+    price,
+    salePrice,
+    stock: 10,
+    onSale: salePrice !== null,
+  });
+
+  const orderBody = (items = [{ productId: washer, quantity: 1 }], cardToken = 'tok_ok') => ({
+    items,
+    deliveryAddress: 'Seoul, Gangnam-gu, Teheran-ro 123',
+    deliveryPhone: '010-1234-5678',
+    payment: { method: 'card', cardToken },
+  });
+
+  const place = async (cardToken = 'tok_ok') => {
+    const res = await call('POST', '/orders', aliceToken, orderBody(undefined, cardToken));
+    expect(res.status).toBe(201);
+    orderIds.push(res.body.id);
+    return res.body.id as string;
+  };
+
+  const saga = (orderId: string, customerId = alice) => ({
+    paid: () => publish(PaymentApproved, { paymentId: randomUUID(), orderId, customerId, amount: 800, items: [{ productId: washer, name: 'Washer', unitPrice: 800, quantity: 1 }], deliveryAddress: 'Seoul', deliveryPhone: '010' }),
+    declined: () => publish(PaymentFailed, { paymentId: randomUUID(), orderId, customerId, amount: 800, reason: 'CARD_DECLINED' }),
+    received: () => publish(StoreOrderReceived, { storeOrderId: randomUUID(), orderId, customerId, items: [{ productId: washer, quantity: 1 }] }),
+    accepted: () => publish(OrderAccepted, { storeOrderId: randomUUID(), orderId, customerId, items: [{ productId: washer, quantity: 1 }], deliveryAddress: 'Seoul', deliveryPhone: '010' }),
+    storeCanceled: () => publish(StoreOrderCanceled, { storeOrderId: randomUUID(), orderId, customerId, stockReleased: false }),
+    shipped: () => publish(DeliveryStarted, { deliveryId: randomUUID(), orderId, customerId }),
+    delivered: () => publish(DeliveryCompleted, { deliveryId: randomUUID(), orderId, customerId }),
+  });
+
+  const statusOf = async (orderId: string) => (await call('GET', `/orders/${orderId}`, aliceToken)).body;
+  const myPageOf = async (orderId: string) => (await call('GET', `/mypage/orders/${orderId}`, aliceToken)).body;
+
+  const startApp = async () => {
+    const config = loadConfig('order', OrderConfig, { ...process.env, NODE_ENV: 'test', PORT: '1', DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl });
+    const moduleRef = await Test.createTestingModule({ imports: [OrderModule.register(config)] }).compile();
+    const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+    configureHttp(nest);
+    await nest.listen(0, '127.0.0.1');
+    app = nest;
+    base = `http://127.0.0.1:${(nest.getHttpServer().address() as AddressInfo).port}`;
+  };
+
+  beforeAll(async () => {
+    issuer = await tokenIssuer();
+    [aliceToken, bobToken] = await Promise.all([issuer.token(alice), issuer.token(bob)]);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: ALL_TOPICS.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
+    // The topics hold other runs' events: this run's groups start at their current ends (the rebuild reads them all).
+    const groups = [
+      [ConsumerGroups.saga, [Topics.Product, Topics.Payment, Topics.Store, Topics.Delivery]],
+      [ConsumerGroups.myPage, MYPAGE_TOPICS],
+    ] as const;
+    const endOf = async (topic: string) => [topic, (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }))] as const;
+    await Promise.all(groups.map(async ([groupId, topics]) => setGroupOffsets(kafka, groupId, Object.fromEntries(await Promise.all(topics.map(endOf))))));
+    await admin.disconnect();
+    producer = createProducer(kafka);
+    await producer.connect();
+    await startApp();
+    await publish(ProductChanged, product(washer, 2, 1000, 800), product(washer, 1, 5), product(fridge, 1, 2000));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await producer?.disconnect();
+    await issuer?.close();
+    const client = new Client({ connectionString: databaseUrl(SERVER_URL, 'postgres') });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.end();
+    const admin = kafka.admin();
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.endsWith(`.${ConsumerGroups.saga}.dlq`) || t.endsWith(`.${ConsumerGroups.myPage}.dlq`));
+    await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    await admin.deleteGroups([ConsumerGroups.saga, ConsumerGroups.myPage]).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('prices an order from the product replica (newest revision, sale price) and announces it with OrderPlaced', async () => {
+    const items = [
+      { productId: washer, quantity: 1 },
+      { productId: fridge, quantity: 2 },
+      { productId: washer, quantity: 1 },
+    ];
+    const placed = await eventually('the replica to know both products', () => call('POST', '/orders', aliceToken, orderBody(items)), (r) => r.status === 201);
+    orderIds.push(placed.body.id);
+    expect(placed.body).toEqual({
+      id: expect.any(String),
+      status: 'PENDING',
+      items: [
+        { productId: washer, name: 'Washer', unitPrice: 800, quantity: 2 },
+        { productId: fridge, name: 'Fridge', unitPrice: 2000, quantity: 2 },
+      ],
+      totalAmount: 5600,
+      createdAt: expect.any(String),
+    });
+    const ds = app!.get(DataSource);
+    await eventually('the outbox to drain', async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox`))[0].n, (n) => n === 0);
+    const announced = (await readWholeTopic(kafka, Topics.Order)).map((m) => decodeEnvelope(m.value)).filter((e) => e.orderId === placed.body.id);
+    expect(announced).toEqual([
+      expect.objectContaining({
+        eventType: 'OrderPlaced',
+        producer: 'order',
+        payload: expect.objectContaining({ orderId: placed.body.id, customerId: alice, totalAmount: 5600, payment: { method: 'card', cardToken: 'tok_ok' } }),
+      }),
+    ]);
+  });
+
+  it('answers 422 ORDER.UNKNOWN_PRODUCT naming the products the replica lacks, and 400 for invalid orders', async () => {
+    const unknown = randomUUID();
+    const res = await call('POST', '/orders', aliceToken, orderBody([{ productId: washer, quantity: 1 }, { productId: unknown, quantity: 1 }]));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ statusCode: 422, code: 'ORDER.UNKNOWN_PRODUCT' });
+    expect(res.body.message).toContain(unknown);
+    for (const body of [orderBody([]), orderBody([{ productId: washer, quantity: 0 }]), { ...orderBody(), coupon: 'FREE' }]) {
+      expect((await call('POST', '/orders', aliceToken, body)).status).toBe(400);
+    }
+    expect((await call('POST', '/orders', issuerlessStoreToken(), orderBody())).status).toBe(401);
+  });
+
+  it('places one order, announced once, for concurrent requests with the same Idempotency-Key', async () => {
+    const key = randomUUID();
+    const [a, b] = await Promise.all([1, 2].map(() => call('POST', '/orders', aliceToken, orderBody(), { 'idempotency-key': key })));
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body).toEqual(a.body);
+    orderIds.push(a.body.id);
+    const again = await call('POST', '/orders', aliceToken, orderBody(), { 'idempotency-key': key });
+    expect(again).toEqual({ status: 201, body: a.body });
+    // The same key is another customer's own key.
+    const bobs = await call('POST', '/orders', bobToken, orderBody(), { 'idempotency-key': key });
+    expect(bobs.body.id).not.toBe(a.body.id);
+
+    const ds = app!.get(DataSource);
+    await eventually('the outbox to drain', async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox`))[0].n, (n) => n === 0);
+    const placed = (await readWholeTopic(kafka, Topics.Order)).map((m) => decodeEnvelope(m.value)).filter((e) => e.orderId === a.body.id);
+    expect(placed.map((e) => e.eventType)).toEqual(['OrderPlaced']);
+  });
+
+  it('moves an order along the happy path on payment, store and delivery events, and myPage follows', async () => {
+    const orderId = (deliveredOrder = await place());
+    const events = saga(orderId);
+    // The store is recorded before payment: a store app running on the shared topics would answer our PaymentApproved
+    // for a product it does not know with StockReservationFailed, which the recorded store fact then outweighs.
+    await events.received();
+    for (const [step, status] of [
+      [events.paid, 'RECEIVED'],
+      [events.accepted, 'ACCEPTED'],
+      [events.shipped, 'SHIPPING'],
+      [events.delivered, 'DELIVERED'],
+    ] as const) {
+      await step();
+      await eventually(`order ${status}`, () => statusOf(orderId), (o) => o.status === status);
+    }
+    const myPage = await eventually('myPage to show the delivery', () => myPageOf(orderId), (p) => p.status === 'DELIVERED' && p.history?.length >= 6);
+    expect(myPage).toEqual({
+      orderId,
+      status: 'DELIVERED',
+      paymentStatus: 'APPROVED',
+      deliveryStatus: 'COMPLETED',
+      totalAmount: 800,
+      items: [{ productId: washer, name: 'Washer', unitPrice: 800, quantity: 1 }],
+      updatedAt: expect.any(String),
+      history: expect.arrayContaining(
+        ['OrderPlaced', 'StoreOrderReceived', 'PaymentApproved', 'OrderAccepted', 'DeliveryStarted', 'DeliveryCompleted'].map((eventType) => ({
+          eventType,
+          occurredAt: expect.any(String),
+        })),
+      ),
+    });
+    const list = await call('GET', '/mypage', aliceToken);
+    expect(list.body.orders.map((o: { orderId: string }) => o.orderId)).toContain(orderId);
+  });
+
+  it('rejects an order whose payment failed, with the reason', async () => {
+    const orderId = await place('tok_decline'); // a payment app running on the shared topics declines it too
+    await saga(orderId).declined();
+    const order = await eventually('order REJECTED', () => statusOf(orderId), (o) => o.status === 'REJECTED');
+    expect(order).toMatchObject({ statusReason: 'PAYMENT_FAILED', totalAmount: 800 });
+    await eventually('myPage REJECTED', () => myPageOf(orderId), (p) => p.status === 'REJECTED' && p.paymentStatus === 'FAILED');
+  });
+
+  it('cancels: 202 CANCELING, then CANCELED once payment and store settled; 409 when no longer cancelable; 404 for others', async () => {
+    const orderId = await place();
+    expect(await call('POST', `/orders/${orderId}/cancel`, bobToken)).toMatchObject({ status: 404, body: { code: 'ORDER.NOT_FOUND' } });
+    expect((await call('GET', `/orders/${orderId}`, bobToken)).status).toBe(404);
+    expect((await call('POST', `/orders/not-a-uuid/cancel`, aliceToken)).status).toBe(404);
+    expect(await call('POST', `/orders/${orderId}/cancel`, aliceToken)).toEqual({ status: 202, body: { id: orderId, status: 'CANCELING' } });
+    expect(await call('POST', `/orders/${orderId}/cancel`, aliceToken)).toMatchObject({ status: 409, body: { code: 'ORDER.NOT_CANCELABLE' } });
+    await saga(orderId).storeCanceled();
+    await saga(orderId).declined();
+    await eventually('order CANCELED', () => statusOf(orderId), (o) => o.status === 'CANCELED');
+    await eventually('myPage CANCELED', () => myPageOf(orderId), (p) => p.status === 'CANCELED' && p.history?.map((h: any) => h.eventType).includes('OrderCanceled'));
+    expect((await call('GET', `/mypage/orders/${orderId}`, bobToken)).status).toBe(404);
+
+    expect(await call('POST', `/orders/${deliveredOrder}/cancel`, aliceToken)).toMatchObject({ status: 409, body: { code: 'ORDER.NOT_CANCELABLE' } });
+  });
+
+  it('lists only the customer own orders', async () => {
+    const mine = (await call('GET', '/orders', aliceToken)).body;
+    expect(mine.map((o: { id: string }) => o.id).sort()).toEqual([...orderIds].sort());
+    expect(mine[0]).toEqual({
+      id: expect.any(String),
+      status: expect.any(String),
+      statusReason: null,
+      items: expect.any(Array),
+      totalAmount: expect.any(Number),
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+  });
+
+  it('dead-letters an event for an order it does not have', async () => {
+    const ghost = randomUUID();
+    await saga(ghost).paid();
+    const dlq = deadLetterTopic(Topics.Payment, ConsumerGroups.saga);
+    const dead = await eventually('the dead letter', async () => {
+      const topics = await kafkaTopics();
+      return topics.includes(dlq) ? (await readWholeTopic(kafka, dlq)).filter((m) => decodeEnvelope(m.value).orderId === ghost) : [];
+    }, (m) => m.length === 1);
+    expect(dead[0].headers?.['dlq-reason']?.toString()).toContain(ghost);
+  });
+
+  it('rebuilds myPage from the topics to exactly the live read model', async () => {
+    const ds = app!.get(DataSource);
+    const live = await new MyPageStore().find(ds.manager, orderIds);
+    expect(live).toHaveLength(orderIds.length);
+    await app!.close();
+    app = undefined;
+
+    const rebuildDb = new DataSource({ type: 'postgres', url: databaseUrl(SERVER_URL, database) });
+    await rebuildDb.initialize();
+    try {
+      const result = await rebuildMyPage({ dataSource: rebuildDb, kafka, group: ConsumerGroups.myPage });
+      expect(result.events).toBeGreaterThanOrEqual(orderIds.length);
+      expect(await new MyPageStore().find(rebuildDb.manager, orderIds)).toEqual(live);
+      // The live group carries on from where the rebuild ended.
+      const admin = kafka.admin();
+      await admin.connect();
+      const committed = await admin.fetchOffsets({ groupId: ConsumerGroups.myPage, topics: MYPAGE_TOPICS });
+      await admin.disconnect();
+      expect(committed.map((t) => [t.topic, t.partitions.map((p) => p.offset).sort()])).toEqual(
+        MYPAGE_TOPICS.map((topic) => [topic, result.ends[topic].map((p) => p.offset).sort()]),
+      );
+    } finally {
+      await rebuildDb.destroy();
+    }
+  }, 300_000); // a rebuild replays every event the topics hold: on a long-lived dev broker that history grows
+
+  const kafkaTopics = async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    return topics;
+  };
+
+  const issuerlessStoreToken = () => 'not-a-token';
+});

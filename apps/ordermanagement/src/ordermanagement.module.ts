@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@homestore/auth';
+import { MessagingModule } from '@homestore/messaging';
+import { DatabaseModule, PlatformModule } from '@homestore/platform';
+import { Catalog } from './application/catalog';
+import { DemoCatalogSeeder } from './application/demo-catalog.seeder';
+import { StoreOrders } from './application/store-orders';
+import { orderManagementMigrations } from './infrastructure/migrations';
+import { ProductEntity } from './infrastructure/product.entity';
+import { StoreOrderEntity } from './infrastructure/store-order.entity';
+import { OrderEventsHandler } from './interface/order-events.handler';
+import { ProductsController } from './interface/products.controller';
+import { StoreOrdersController } from './interface/store-orders.controller';
+import { OrderManagementConfig } from './ordermanagement.config';
+
+@Module({})
+export class OrderManagementModule {
+  static register(config: OrderManagementConfig): DynamicModule {
+    return {
+      module: OrderManagementModule,
+      imports: [
+        PlatformModule.forRoot('ordermanagement', config),
+        DatabaseModule.forRoot({ entities: [ProductEntity, StoreOrderEntity], migrations: orderManagementMigrations }),
+        MessagingModule.forRoot(),
+        AuthModule.forRoot(),
+      ],
+      controllers: [ProductsController, StoreOrdersController],
+      providers: [Catalog, StoreOrders, OrderEventsHandler, DemoCatalogSeeder],
+    };
+  }
+}

@@ -1,0 +1,376 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { exportJWK, SignJWT } from 'jose';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { Role } from '@homestore/auth';
+import { EnvelopeHeaders, EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
+import { buildEnvelope, createKafka, createProducer, newContext, traceparent } from '@homestore/messaging';
+import { configureHttp, loadConfig } from '@homestore/platform';
+import { dropDatabase, eventually } from '@homestore/testing';
+import { eventFixture } from '../../../libs/events/testing/fixtures';
+import { Catalog } from '../src/application/catalog';
+import { DEMO_CATALOG } from '../src/application/demo-catalog';
+import { StoreOrders } from '../src/application/store-orders';
+import { OrderManagementConfig } from '../src/ordermanagement.config';
+import { OrderManagementModule } from '../src/ordermanagement.module';
+
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const WATCHED = [Topics.Product, Topics.Store];
+
+interface Seen {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  event: EventEnvelope<any>;
+}
+
+/** Signs access tokens the way the user service does, with a key served from a local JWKS endpoint. */
+async function tokenIssuer() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' }] });
+  const server: Server = createServer((_, res) => res.setHeader('content-type', 'application/json').end(jwks));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const token = (role: Role, sub: string = randomUUID()) =>
+    new SignJWT({ role })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
+      .setSubject(sub)
+      .setIssuer('homestore-user')
+      .setAudience('homestore')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
+  return { jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, token, close: () => server.close() };
+}
+
+async function startApp(env: Record<string, string>): Promise<{ app: INestApplication; base: string }> {
+  const config = loadConfig('ordermanagement', OrderManagementConfig, { ...process.env, NODE_ENV: 'test', PORT: '1', ...env });
+  config.CONSUMER_CONCURRENCY = 6; // every partition at once, to make the reservation race as hard as it gets
+  const moduleRef = await Test.createTestingModule({ imports: [OrderManagementModule.register(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+  configureHttp(app);
+  await app.listen(0, '127.0.0.1');
+  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+}
+
+/** Collects every message published to the watched topics from now on (starting at their current ends). */
+async function watchTopics(kafka: Kafka, seen: Seen[]): Promise<Consumer> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [...WATCHED, Topics.Payment, Topics.Order].map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
+  const ends = await Promise.all(WATCHED.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: `ordermanagement-test-watch-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: WATCHED });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      seen.push({ topic, key: message.key?.toString() ?? '', headers, event: JSON.parse(message.value!.toString()) });
+    },
+  });
+  for (const { topic, offsets } of ends) for (const { partition, offset } of offsets) consumer.seek({ topic, partition, offset });
+  return consumer;
+}
+
+describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
+  const database = `hs_om_${randomUUID().slice(0, 8)}`;
+  const autoDatabase = `hs_om_auto_${randomUUID().slice(0, 8)}`;
+  const kafka = createKafka('ordermanagement-test', BROKERS);
+  const seen: Seen[] = [];
+  let issuer: Awaited<ReturnType<typeof tokenIssuer>>;
+  let watcher: Consumer;
+  let producer: Producer;
+  let app: INestApplication;
+  let base: string;
+  let store: string;
+  let customer: string;
+
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
+  };
+
+  /** Publishes an event to its real topic, as its producer's relay would. */
+  const publish = async <D extends EventDefinition>(definition: D, payloads: PayloadOf<D>[]): Promise<EventEnvelope[]> => {
+    const envelopes = payloads.map((payload) => buildEnvelope(definition.producer, { definition, payload }, newContext()));
+    await producer.send({
+      topic: definition.topic,
+      acks: -1,
+      messages: envelopes.map((e) => ({
+        key: (e.payload as Record<string, string>)[definition.keyField],
+        value: JSON.stringify(e),
+        headers: { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId, [EnvelopeHeaders.correlationId]: e.correlationId, [EnvelopeHeaders.traceparent]: traceparent(newContext().traceId) },
+      })),
+    });
+    return envelopes;
+  };
+
+  const paymentApproved = (orderId: string, items: { productId: string; quantity: number }[]): PayloadOf<typeof PaymentApproved> => ({
+    paymentId: randomUUID(),
+    orderId,
+    customerId: randomUUID(),
+    amount: items.reduce((sum, l) => sum + l.quantity * 1000, 0),
+    items: items.map((l) => ({ ...l, name: 'a product', unitPrice: 1000 })),
+    deliveryAddress: 'Seoul, Gangnam-gu, Teheran-ro 123',
+    deliveryPhone: '010-1234-5678',
+  });
+
+  // Delivery is at least once: the same event can be on the wire twice (a relay retry), so count events by id.
+  const distinct = (list: Seen[]) => [...new Map(list.map((s) => [s.event.eventId, s])).values()];
+  const storeEvents = (orderId: string) => distinct(seen.filter((s) => s.topic === Topics.Store && s.event.orderId === orderId));
+  const eventsOfOrder = (orderId: string, n: number) =>
+    eventually(`${n} store event(s) of order ${orderId}`, () => storeEvents(orderId), (e) => e.length >= n).then((e) => e.map((s) => s.event));
+  const productChanges = (productId: string) => distinct(seen.filter((s) => s.topic === Topics.Product && s.key === productId)).map((s) => s.event);
+  const handled = (eventIds: string[]) =>
+    eventually('the events to be handled', () => app.get(DataSource).query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1)`, [eventIds]), (r) => r[0].n === eventIds.length);
+  const stockOf = async (productId: string) => (await call('GET', `/products/${productId}`)).body.stock;
+  const newProduct = async (stock: number) =>
+    (await call('POST', '/products', { name: `Test fridge ${randomUUID().slice(0, 6)}`, category: 'refrigerator', price: 1000000, stock }, store)).body.id as string;
+
+  beforeAll(async () => {
+    issuer = await tokenIssuer();
+    store = await issuer.token('store');
+    customer = await issuer.token('customer');
+    watcher = await watchTopics(kafka, seen);
+    producer = createProducer(kafka);
+    await producer.connect();
+    ({ app, base } = await startApp({ DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await producer?.disconnect();
+    await watcher?.disconnect();
+    issuer?.close();
+    await dropDatabase(database);
+    await dropDatabase(autoDatabase);
+  });
+
+  describe('catalog', () => {
+    it('seeds the demo catalog at first start and announces every product', async () => {
+      const { status, body } = await call('GET', '/products');
+      expect(status).toBe(200);
+      expect(body).toHaveLength(DEMO_CATALOG.length);
+      expect(new Set(body.map((p: { category: string }) => p.category))).toEqual(new Set(['laundry', 'refrigerator', 'kitchen', 'air', 'tv', 'vacuum']));
+      for (const product of DEMO_CATALOG) {
+        await eventually(`ProductChanged for ${product.name}`, () => productChanges(product.id), (e) => e.some((x) => x.payload.revision === 1));
+      }
+    });
+
+    it('seeds each demo product exactly once when two instances start at once', async () => {
+      const ids = DEMO_CATALOG.map((p) => p.id);
+      const ds = app.get(DataSource);
+      await ds.query(`DELETE FROM products WHERE id = ANY($1)`, [ids]);
+      const catalog = app.get(Catalog);
+      expect((await Promise.all([catalog.seedDemoCatalog(), catalog.seedDemoCatalog()])).sort()).toEqual([0, DEMO_CATALOG.length]);
+      expect((await ds.query(`SELECT count(*)::int AS n FROM products WHERE id = ANY($1)`, [ids]))[0].n).toBe(DEMO_CATALOG.length);
+    });
+
+    it('filters by category and by sale, publicly', async () => {
+      const onSale = (await call('GET', '/products?onSale=true')).body;
+      expect(onSale.length).toBe(DEMO_CATALOG.filter((p) => p.salePrice !== null).length);
+      expect(onSale.every((p: { salePrice: number | null; price: number }) => p.salePrice !== null && p.salePrice < p.price)).toBe(true);
+      const laundry = (await call('GET', '/products?category=laundry')).body;
+      expect(laundry.map((p: { category: string }) => p.category)).toEqual(['laundry', 'laundry']);
+      expect((await call('GET', '/products?category=laundry&onSale=true')).body).toHaveLength(1);
+      expect((await call('GET', '/products?color=red')).status).toBe(400);
+    });
+
+    it('lets only the store create and change products (401 without a token, 403 for a customer)', async () => {
+      const fridge = { name: 'LG InstaView Fridge', category: 'refrigerator', price: 2890000, stock: 4 };
+      expect((await call('POST', '/products', fridge)).status).toBe(401);
+      expect((await call('POST', '/products', fridge, customer))).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
+      const created = await call('POST', '/products', fridge, store);
+      expect(created).toEqual({ status: 201, body: { id: expect.any(String), ...fridge, salePrice: null } });
+      const id = created.body.id;
+      expect((await call('PATCH', `/products/${id}`, { salePrice: 2590000 }, customer)).status).toBe(403);
+      expect((await call('PATCH', `/products/${id}`, { salePrice: 2590000 })).status).toBe(401);
+      const patched = await call('PATCH', `/products/${id}`, { salePrice: 2590000 }, store);
+      expect(patched).toEqual({ status: 200, body: { id, ...fridge, salePrice: 2590000 } });
+      expect(await call('GET', `/products/${id}`)).toEqual({ status: 200, body: { id, ...fridge, salePrice: 2590000 } });
+      expect((await call('PATCH', `/products/${id}`, { price: 2000000 }, store)).body).toMatchObject({ statusCode: 400, code: 'PRODUCT.INVALID_SALE_PRICE' });
+      expect((await call('POST', '/products', { ...fridge, salePrice: 2890000 }, store)).status).toBe(400);
+      expect((await call('POST', '/products', { ...fridge, stock: -1 }, store)).status).toBe(400);
+    });
+
+    it('answers 404 PRODUCT.NOT_FOUND for an unknown product', async () => {
+      expect(await call('GET', `/products/${randomUUID()}`)).toMatchObject({ status: 404, body: { statusCode: 404, code: 'PRODUCT.NOT_FOUND' } });
+      expect((await call('GET', '/products/not-a-uuid')).status).toBe(404);
+      expect((await call('PATCH', `/products/${randomUUID()}`, { stock: 1 }, store)).body.code).toBe('PRODUCT.NOT_FOUND');
+    });
+
+    it('publishes ProductChanged on product.events.v1, keyed by product id, in the shape of the fixture, revision growing', async () => {
+      const id = await newProduct(7);
+      await call('PATCH', `/products/${id}`, { salePrice: 900000, stock: 6 }, store);
+      const changes = await eventually('two ProductChanged', () => productChanges(id), (e) => e.length >= 2);
+      const fixture = eventFixture('ProductChanged');
+      expect(Object.keys(changes[0]).sort()).toEqual(Object.keys(fixture).sort());
+      expect(Object.keys(changes[0].payload).sort()).toEqual(Object.keys(fixture.payload as object).sort());
+      expect(changes.map((e) => e.payload)).toEqual([
+        { productId: id, revision: 1, name: expect.any(String), category: 'refrigerator', price: 1000000, salePrice: null, stock: 7, onSale: false },
+        { productId: id, revision: 2, name: expect.any(String), category: 'refrigerator', price: 1000000, salePrice: 900000, stock: 6, onSale: true },
+      ]);
+      expect(changes[0]).toMatchObject({ eventType: 'ProductChanged', eventVersion: 1, aggregateType: 'product', aggregateId: id, producer: 'ordermanagement' });
+      expect(changes[0]).not.toHaveProperty('orderId');
+      const message = seen.find((s) => s.event.eventId === changes[0].eventId)!;
+      expect(message.headers.eventId).toBe(changes[0].eventId);
+      expect(message.headers.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+    });
+  });
+
+  describe('store orders', () => {
+    it('reserves the stock of a paid order and announces StoreOrderReceived and the new stock', async () => {
+      const [a, b] = [await newProduct(3), await newProduct(10)];
+      const orderId = randomUUID();
+      const [approved] = await publish(PaymentApproved, [paymentApproved(orderId, [{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }])]);
+      const [received] = await eventsOfOrder(orderId, 1);
+      const fixture = eventFixture('StoreOrderReceived');
+      expect(Object.keys(received).sort()).toEqual(Object.keys(fixture).sort());
+      expect(received).toMatchObject({
+        eventType: 'StoreOrderReceived',
+        aggregateType: 'storeOrder',
+        producer: 'ordermanagement',
+        causationId: approved.eventId,
+        correlationId: approved.correlationId,
+        payload: { orderId, customerId: (approved.payload as { customerId: string }).customerId, items: expect.arrayContaining([{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }]) },
+      });
+      expect(storeEvents(orderId)[0].key).toBe(orderId);
+      expect([await stockOf(a), await stockOf(b)]).toEqual([1, 9]);
+      await eventually('the new stock announced', () => productChanges(a), (e) => e.some((x) => x.payload.stock === 1 && x.payload.revision === 2));
+      const listed = (await call('GET', '/store/orders?status=RECEIVED', undefined, store)).body;
+      expect(listed[0]).toMatchObject({ orderId, status: 'RECEIVED', deliveryAddress: 'Seoul, Gangnam-gu, Teheran-ro 123' });
+      expect((await call('GET', '/store/orders', undefined, customer)).status).toBe(403);
+    });
+
+    it('reserves nothing when a line is short and announces StockReservationFailed with the short products', async () => {
+      const [plenty, scarce] = [await newProduct(10), await newProduct(1)];
+      const orderId = randomUUID();
+      await publish(PaymentApproved, [paymentApproved(orderId, [{ productId: plenty, quantity: 2 }, { productId: scarce, quantity: 2 }])]);
+      const [failed] = await eventsOfOrder(orderId, 1);
+      expect(failed).toMatchObject({ eventType: 'StockReservationFailed', payload: { orderId, shortProductIds: [scarce] } });
+      expect(Object.keys(failed.payload).sort()).toEqual(Object.keys(eventFixture('StockReservationFailed').payload as object).sort());
+      expect([await stockOf(plenty), await stockOf(scarce)]).toEqual([10, 1]);
+    });
+
+    it('sells exactly the last 5 units to 20 concurrent paid orders', async () => {
+      const productId = await newProduct(5);
+      const orderIds = Array.from({ length: 20 }, () => randomUUID());
+      await publish(PaymentApproved, orderIds.map((orderId) => paymentApproved(orderId, [{ productId, quantity: 1 }])));
+      const outcomes = await eventually('an outcome for each of the 20 orders', () => orderIds.map((id) => storeEvents(id)), (o) => o.every((e) => e.length === 1));
+      const types = outcomes.map(([e]) => e.event.eventType);
+      expect(types.filter((t) => t === 'StoreOrderReceived')).toHaveLength(5);
+      expect(types.filter((t) => t === 'StockReservationFailed')).toHaveLength(15);
+      expect(await stockOf(productId)).toBe(0);
+      const announced = await eventually('5 stock changes', () => productChanges(productId), (e) => e.length === 6);
+      expect(announced.map((e) => e.payload.stock)).toEqual([5, 4, 3, 2, 1, 0]);
+    });
+
+    it('never oversells when 20 reservations for the last 5 units run in parallel transactions', async () => {
+      const productId = await newProduct(5);
+      const storeOrders = app.get(StoreOrders);
+      const orderIds = Array.from({ length: 20 }, () => randomUUID());
+      await Promise.all(orderIds.map((orderId) => app.get(DataSource).transaction((em) => storeOrders.receivePaidOrder(em, paymentApproved(orderId, [{ productId, quantity: 1 }])))));
+      expect(await stockOf(productId)).toBe(0);
+      const statuses: { status: string; n: number }[] = await app
+        .get(DataSource)
+        .query(`SELECT status, count(*)::int AS n FROM store_orders WHERE order_id = ANY($1) GROUP BY status ORDER BY status`, [orderIds]);
+      expect(statuses).toEqual([
+        { status: 'OUT_OF_STOCK', n: 15 },
+        { status: 'RECEIVED', n: 5 },
+      ]);
+    });
+
+    it('remembers a cancel that arrives before the payment: confirms it, and never reserves for that order', async () => {
+      const productId = await newProduct(4);
+      const orderId = randomUUID();
+      const customerId = randomUUID();
+      await publish(OrderCanceled, [{ orderId, customerId }]);
+      const [canceled] = await eventsOfOrder(orderId, 1);
+      expect(canceled).toMatchObject({ eventType: 'StoreOrderCanceled', payload: { orderId, customerId, stockReleased: false } });
+      expect(Object.keys(canceled.payload).sort()).toEqual(Object.keys(eventFixture('StoreOrderCanceled').payload as object).sort());
+
+      const late = await publish(PaymentApproved, [paymentApproved(orderId, [{ productId, quantity: 2 }])]);
+      const again = await publish(OrderCanceled, [{ orderId, customerId }]);
+      await handled([late[0].eventId, again[0].eventId]);
+      expect(await stockOf(productId)).toBe(4);
+      expect(storeEvents(orderId)).toHaveLength(1);
+      expect((await call('GET', '/store/orders?status=CANCELED', undefined, store)).body.find((o: { orderId: string }) => o.orderId === orderId)).toMatchObject({ items: [] });
+    });
+
+    it('puts the stock of a received order back when it is canceled, once', async () => {
+      const productId = await newProduct(4);
+      const orderId = randomUUID();
+      const [approved] = await publish(PaymentApproved, [paymentApproved(orderId, [{ productId, quantity: 3 }])]);
+      await eventsOfOrder(orderId, 1);
+      expect(await stockOf(productId)).toBe(1);
+      const customerId = (approved.payload as { customerId: string }).customerId;
+      await publish(OrderCanceled, [{ orderId, customerId }]);
+      const [, canceled] = await eventsOfOrder(orderId, 2);
+      expect(canceled).toMatchObject({ eventType: 'StoreOrderCanceled', payload: { orderId, customerId, stockReleased: true } });
+      expect(await stockOf(productId)).toBe(4);
+      const repeated = await publish(OrderCanceled, [{ orderId, customerId }]);
+      await handled([repeated[0].eventId]);
+      expect(storeEvents(orderId)).toHaveLength(2);
+      expect(await stockOf(productId)).toBe(4);
+    });
+
+    it('confirms the cancel of an order it found short, once, leaving the stock as it was', async () => {
+      const productId = await newProduct(1);
+      const orderId = randomUUID();
+      const [approved] = await publish(PaymentApproved, [paymentApproved(orderId, [{ productId, quantity: 2 }])]);
+      await eventsOfOrder(orderId, 1);
+      const customerId = (approved.payload as { customerId: string }).customerId;
+      await publish(OrderCanceled, [{ orderId, customerId }]);
+      const [failed, canceled] = await eventsOfOrder(orderId, 2);
+      expect([failed.eventType, canceled.eventType]).toEqual(['StockReservationFailed', 'StoreOrderCanceled']);
+      expect(canceled.payload).toMatchObject({ orderId, stockReleased: false });
+      const repeated = await publish(OrderCanceled, [{ orderId, customerId }]);
+      await handled([repeated[0].eventId]);
+      expect(storeEvents(orderId)).toHaveLength(2);
+      expect(await stockOf(productId)).toBe(1);
+    });
+
+    it('lets a clerk accept a received order (OrderAccepted with the delivery details), and only once', async () => {
+      const productId = await newProduct(2);
+      const orderId = randomUUID();
+      await publish(PaymentApproved, [paymentApproved(orderId, [{ productId, quantity: 1 }])]);
+      await eventsOfOrder(orderId, 1);
+      expect((await call('POST', `/store/orders/${orderId}/accept`, undefined, customer)).status).toBe(403);
+      const accepted = await call('POST', `/store/orders/${orderId}/accept`, undefined, store);
+      expect(accepted).toMatchObject({ status: 200, body: { orderId, status: 'ACCEPTED', items: [{ productId, quantity: 1 }] } });
+      const [, event] = await eventsOfOrder(orderId, 2);
+      expect(event).toMatchObject({
+        eventType: 'OrderAccepted',
+        payload: { orderId, items: [{ productId, quantity: 1 }], deliveryAddress: 'Seoul, Gangnam-gu, Teheran-ro 123', deliveryPhone: '010-1234-5678' },
+      });
+      expect(Object.keys(event.payload).sort()).toEqual(Object.keys(eventFixture('OrderAccepted').payload as object).sort());
+      expect(await call('POST', `/store/orders/${orderId}/accept`, undefined, store)).toMatchObject({ status: 409, body: { statusCode: 409, code: 'STORE.ORDER_NOT_RECEIVED' } });
+      expect((await call('POST', `/store/orders/${randomUUID()}/accept`, undefined, store)).body.code).toBe('STORE.ORDER_NOT_FOUND');
+      expect((await call('POST', '/store/orders/not-a-uuid/accept', undefined, store)).status).toBe(404);
+    });
+  });
+
+  describe('with STORE_AUTO_ACCEPT=true', () => {
+    it('accepts each order right after reserving its stock', async () => {
+      await app.close(); // one instance of the consumer group at a time, each with its own database
+      ({ app, base } = await startApp({ DATABASE_NAME: autoDatabase, AUTH_JWKS_URL: issuer.jwksUrl, STORE_AUTO_ACCEPT: 'true' }));
+      const orderId = randomUUID();
+      const vacuum = DEMO_CATALOG.find((p) => p.category === 'vacuum')!;
+      await publish(PaymentApproved, [paymentApproved(orderId, [{ productId: vacuum.id, quantity: 1 }])]);
+      const events = await eventsOfOrder(orderId, 2);
+      expect(events.map((e) => e.eventType)).toEqual(['StoreOrderReceived', 'OrderAccepted']);
+      expect((await call('GET', '/store/orders?status=ACCEPTED', undefined, store)).body.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
+      expect(await stockOf(vacuum.id)).toBe(vacuum.stock - 1);
+    });
+  });
+});

@@ -1,0 +1,9 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '@homestore/platform';
+
+export const emailTaken = () => new DomainError('USER.EMAIL_TAKEN', 'An account with this email already exists', HttpStatus.CONFLICT);
+
+/** The same answer for an unknown email and a wrong password. */
+export const invalidCredentials = () => new DomainError('AUTH.INVALID_CREDENTIALS', 'Email or password is wrong', HttpStatus.UNAUTHORIZED);
+
+export const userNotFound = () => new DomainError('USER.NOT_FOUND', 'No such user', HttpStatus.NOT_FOUND);

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Role } from '@homestore/auth';
+import { UserProfileUpdated, UserRegistered } from '@homestore/events';
+import { Outbox } from '@homestore/messaging';
+import { DomainError } from '@homestore/platform';
+import { AccessToken, AccessTokens } from './access-tokens';
+import { hashPassword, passwordMatches } from './passwords';
+import { UserConfig } from './user.config';
+import { profileOf, UserEntity, UserProfile } from './user.entity';
+import { emailTaken, invalidCredentials, userNotFound } from './user.errors';
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  name: string;
+  phone: string;
+}
+
+export interface ProfileChanges {
+  name?: string;
+  phone?: string;
+}
+
+/** The clerk's contact details in UserRegistered; the account is only for logging in. */
+const STORE_CLERK = { name: 'Store clerk', phone: '000-0000-0000' };
+
+/** Accounts: signup, login, profile. Every change commits together with the event that announces it. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  /** Opens an account; 409 USER.EMAIL_TAKEN if the email is taken in any letter case. */
+  async signUp(account: NewAccount, role: Role = 'customer'): Promise<UserProfile> {
+    const { email, name, phone } = account;
+    const user: UserProfile = { id: randomUUID(), email, name, phone, role };
+    const passwordHash = await hashPassword(account.password);
+    await this.dataSource.transaction(async (em) => {
+      // The unique index on lower(email) decides, also between concurrent signups; a taken email is not an error
+      // here, so nothing (not even the password hash) reaches the query-error log.
+      const inserted: unknown[] = await em.query(
+        `INSERT INTO users (id, email, password_hash, name, phone, role) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`,
+        [user.id, email, passwordHash, name, phone, role],
+      );
+      if (!inserted.length) throw emailTaken();
+      await this.outbox.add(em, UserRegistered, { userId: user.id, email, name, phone, role });
+    });
+    return user;
+  }
+
+  /** An access token for the right email (any case) and password; one answer for every wrong pair. */
+  async logIn(email: string, password: string): Promise<AccessToken> {
+    const user = await this.byEmail(this.dataSource.manager, email);
+    if (!(await passwordMatches(user?.passwordHash, password))) throw invalidCredentials();
+    return this.tokens.issue({ id: user!.id, role: user!.role });
+  }
+
+  async profile(userId: string): Promise<UserProfile> {
+    const user = await this.dataSource.manager.findOneBy(UserEntity, { id: userId });
+    if (!user) throw userNotFound();
+    return profileOf(user);
+  }
+
+  /** Changes name and/or phone; announces the whole contact snapshot, and nothing when nothing changed. */
+  updateProfile(userId: string, changes: ProfileChanges): Promise<UserProfile> {
+    return this.dataSource.transaction(async (em) => {
+      const user = await em.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw userNotFound();
+      const name = changes.name ?? user.name;
+      const phone = changes.phone ?? user.phone;
+      if (name === user.name && phone === user.phone) return profileOf(user);
+      Object.assign(user, { name, phone });
+      await em.save(user);
+      await this.outbox.add(em, UserProfileUpdated, { userId: user.id, email: user.email, name, phone });
+      return profileOf(user);
+    });
+  }
+
+  /**
+   * Makes sure the store clerk account exists with this password: created (and announced) once, whatever the
+   * number of instances starting; its password follows the configuration.
+   */
+  async ensureStoreClerk(email: string, password: string): Promise<'created' | 'unchanged' | 'password-changed'> {
+    const existing = await this.byEmail(this.dataSource.manager, email);
+    if (!existing) {
+      try {
+        await this.signUp({ email, password, ...STORE_CLERK }, 'store');
+        return 'created';
+      } catch (e) {
+        if (!(e instanceof DomainError && e.code === 'USER.EMAIL_TAKEN')) throw e;
+        return this.ensureStoreClerk(email, password); // another instance created it meanwhile
+      }
+    }
+    if (existing.role !== 'store') throw new Error(`STORE_ADMIN_EMAIL ${email} belongs to a ${existing.role} account: choose another email`);
+    if (await passwordMatches(existing.passwordHash, password)) return 'unchanged';
+    await this.dataSource.manager.update(UserEntity, { id: existing.id }, { passwordHash: await hashPassword(password) });
+    return 'password-changed';
+  }
+
+  private byEmail(em: EntityManager, email: string): Promise<UserEntity | null> {
+    return em.createQueryBuilder(UserEntity, 'u').where('lower(u.email) = lower(:email)', { email }).getOne();
+  }
+}
+
+/** Creates the store clerk account at start-up, from STORE_ADMIN_EMAIL / STORE_ADMIN_PASSWORD. */
+@Injectable()
+export class StoreClerk implements OnApplicationBootstrap {
+  private readonly logger = new Logger(StoreClerk.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly config: UserConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const outcome = await this.users.ensureStoreClerk(this.config.STORE_ADMIN_EMAIL, this.config.STORE_ADMIN_PASSWORD);
+    if (outcome !== 'unchanged') this.logger.log(`store clerk account ${this.config.STORE_ADMIN_EMAIL}: ${outcome}`);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * npm run bench — the whole shop under a steady stream of orders, on this machine.
+ *
+ * Starts the seven apps as their own processes (as the e2e test does, test/e2e/shop.ts) with the store accepting by
+ * itself (STORE_AUTO_ACCEPT=true) and the gateway's rate limits and breaker out of the way. For each arrival rate it
+ * sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open model: a send never waits for an
+ * earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and measures per order the time from its
+ * POST to SHIPPING (the delivery started) as seen on the customer's GET /mypage, polled every BENCH_POLL_MS per
+ * customer while it has orders on the way (one call covers all of that customer's orders). It also reports the same
+ * latency by the DeliveryStarted event's own time (myPage `updatedAt`), which does not depend on the polling.
+ * Between rates it waits for every order to arrive (at most BENCH_DRAIN_SECONDS) so that a rate starts clean.
+ *
+ * Printed per rate: orders/s sent and reaching SHIPPING during the window, p50/p95/p99 latency, the backlog (sent, not
+ * yet SHIPPING) at each quarter of the window, and whether lag grew (SHIPPING slower than arrivals, or a rising backlog).
+ *
+ * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate),
+ * BENCH_POLL_MS (200), BENCH_DRAIN_SECONDS (60).
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import { call, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
+
+const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10);
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 200);
+const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
+
+type Customer = { id: string; token: string };
+interface Tracked {
+  customer: number;
+  sentAt: number;
+  shippedSeenAt?: number;
+  shippedEventAt?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const ms = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} ms`);
+
+async function customers(gw: string, n: number, label: string): Promise<Customer[]> {
+  const made: Customer[] = [];
+  for (let i = 0; i < n; i += 5) made.push(...(await Promise.all(Array.from({ length: Math.min(5, n - i) }, () => newCustomer(gw, label)))));
+  return made;
+}
+
+async function runRate(gw: string, rate: number, productId: string, buyers: Customer[]) {
+  const orders = new Map<string, Tracked>();
+  const pending = buyers.map(() => new Set<string>());
+  const errors = new Map<string, number>();
+  const postLatencies: number[] = [];
+  const body = { items: [{ productId, quantity: 1 }], deliveryAddress: '1 Bench-ro, Seoul', deliveryPhone: '010-0000-0000', payment: { method: 'card', cardToken: 'tok_bench' } };
+  let sent = 0;
+  let answered = 0;
+  let shippedInWindow = 0;
+  let sending = true;
+  const t0 = Date.now();
+  const end = t0 + SECONDS * 1000;
+  const total = Math.round(rate * SECONDS);
+
+  const send = (i: number) => {
+    const customer = i % buyers.length;
+    const sentAt = Date.now();
+    call(gw, 'POST', '/orders', buyers[customer].token, body)
+      .then((res) => {
+        postLatencies.push(Date.now() - sentAt);
+        if (res.status !== 201) throw new Error(`${res.status} ${res.body?.code ?? ''}`);
+        orders.set(res.body.id, { customer, sentAt });
+        pending[customer].add(res.body.id);
+      })
+      .catch((e: Error) => errors.set(e.message, (errors.get(e.message) ?? 0) + 1))
+      .finally(() => answered++);
+  };
+
+  // The clock: every tick sends whatever is due by now, without waiting for any answer.
+  const clock = setInterval(() => {
+    const due = Math.min(total, Math.floor(((Date.now() - t0) * rate) / 1000) + 1);
+    while (sent < due) send(sent++);
+    if (sent >= total) {
+      clearInterval(clock);
+      sending = false;
+    }
+  }, 5);
+
+  // One poller per customer: GET /mypage while it has orders on the way.
+  let polling = true;
+  const pollers = buyers.map(async (buyer, c) => {
+    while (polling) {
+      const started = Date.now();
+      if (pending[c].size) {
+        const res = await call(gw, 'GET', '/mypage', buyer.token).catch(() => undefined);
+        const seenAt = Date.now();
+        for (const o of (res?.status === 200 ? res.body.orders : []) as { orderId: string; status: string; updatedAt: string }[]) {
+          if (!pending[c].has(o.orderId) || !['SHIPPING', 'DELIVERED'].includes(o.status)) continue;
+          const tracked = orders.get(o.orderId)!;
+          tracked.shippedSeenAt = seenAt;
+          tracked.shippedEventAt = Date.parse(o.updatedAt);
+          pending[c].delete(o.orderId);
+          if (seenAt <= end) shippedInWindow++;
+        }
+      }
+      await sleep(Math.max(0, POLL_MS - (Date.now() - started)));
+    }
+  });
+
+  // The backlog (sent, not yet seen SHIPPING) at each quarter of the window.
+  const backlog: number[] = [];
+  for (let q = 1; q <= 4; q++) {
+    await sleep(t0 + (q * SECONDS * 1000) / 4 - Date.now());
+    backlog.push(sent - (orders.size - pending.reduce((n, s) => n + s.size, 0)));
+  }
+  while (sending) await sleep(10);
+  const drainStart = Date.now();
+  const waiting = () => pending.reduce((n, s) => n + s.size, 0) + (sent - answered);
+  while (waiting() > 0 && Date.now() - drainStart < DRAIN_SECONDS * 1000) await sleep(100);
+  polling = false;
+  await Promise.all(pollers);
+
+  const done = [...orders.values()].filter((o) => o.shippedSeenAt !== undefined);
+  const seen = done.map((o) => o.shippedSeenAt! - o.sentAt).sort((a, b) => a - b);
+  const byEvent = done.map((o) => o.shippedEventAt! - o.sentAt).sort((a, b) => a - b);
+  postLatencies.sort((a, b) => a - b);
+  const arrival = sent / SECONDS;
+  const shippedRate = shippedInWindow / SECONDS;
+  const rising = backlog[3] > backlog[1] * 1.25 + rate * 0.5;
+  const lagGrew = shippedRate < 0.9 * arrival || rising;
+  return {
+    rate,
+    sent,
+    arrival,
+    accepted: orders.size,
+    errors: Object.fromEntries(errors),
+    shipped: done.length,
+    shippedRate,
+    post: { p50: pct(postLatencies, 50), p99: pct(postLatencies, 99) },
+    seen: { p50: pct(seen, 50), p95: pct(seen, 95), p99: pct(seen, 99), max: seen[seen.length - 1] },
+    byEvent: { p50: pct(byEvent, 50), p95: pct(byEvent, 95), p99: pct(byEvent, 99) },
+    backlog,
+    drainMs: Date.now() - drainStart,
+    notShipped: orders.size - done.length,
+    lagGrew,
+  };
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus();
+  console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`rates ${RATES.join(', ')} orders/s, ${SECONDS} s each, ${CUSTOMERS} customers per rate, myPage polled every ${POLL_MS} ms per customer\n`);
+  let shop: Shop | undefined;
+  const stop = async () => {
+    await shop?.stop();
+    process.exit(1);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const started = Date.now();
+    shop = await startShop({
+      env: { LOG_LEVEL: 'error' },
+      perApp: {
+        ordermanagement: { STORE_AUTO_ACCEPT: 'true' },
+        gateway: { RATE_LIMIT_IP: '100000000', RATE_LIMIT_USER: '100000000', BREAKER_FAILURE_THRESHOLD: '1000', UPSTREAM_TIMEOUT_MS: '30000' },
+      },
+    });
+    const gw = shop.gateway;
+    const clerk = await logIn(gw, shop.clerk.email, shop.clerk.password);
+    const catalog = (await call(gw, 'GET', '/products')).body as { id: string; name: string }[];
+    const product = catalog[0];
+    const stock = RATES.reduce((n, r) => n + r * SECONDS, 0) * 2 + 1000;
+    const patched = await call(gw, 'PATCH', `/products/${product.id}`, clerk, { stock });
+    if (patched.status !== 200) throw new Error(`PATCH /products: ${patched.status} ${JSON.stringify(patched.body)}`);
+    // Warm up: the order service's replica must know the product, and one order must go all the way.
+    const [warm] = await customers(gw, 1, 'bench-warmup');
+    let placed;
+    const deadline = Date.now() + 60_000;
+    do {
+      placed = await call(gw, 'POST', '/orders', warm.token, { items: [{ productId: product.id, quantity: 1 }], deliveryAddress: 'x', deliveryPhone: '010', payment: { method: 'card', cardToken: 'tok_bench' } });
+      if (placed.status === 422) await sleep(200);
+    } while (placed.status === 422 && Date.now() < deadline);
+    if (placed.status !== 201) throw new Error(`warm-up order: ${placed.status} ${JSON.stringify(placed.body)}`);
+    while ((await call(gw, 'GET', `/mypage/orders/${placed.body.id}`, warm.token)).body?.status !== 'SHIPPING') {
+      if (Date.now() > deadline) throw new Error('warm-up order never reached SHIPPING');
+      await sleep(100);
+    }
+    console.log(`shop ready and warm in ${((Date.now() - started) / 1000).toFixed(1)} s (product "${product.name}", stock set to ${stock})\n`);
+
+    const results = [];
+    for (const rate of RATES) {
+      const buyers = await customers(gw, CUSTOMERS, `bench-${rate}`);
+      const r = await runRate(gw, rate, product.id, buyers);
+      results.push(r);
+      console.log(
+        `${String(rate).padStart(4)}/s: sent ${r.arrival.toFixed(1)}/s (${r.sent}, ${r.accepted} accepted${Object.keys(r.errors).length ? `, errors ${JSON.stringify(r.errors)}` : ''}) · ` +
+          `SHIPPING ${r.shippedRate.toFixed(1)}/s in the window · POST->SHIPPING seen p50 ${ms(r.seen.p50)} p95 ${ms(r.seen.p95)} p99 ${ms(r.seen.p99)} max ${ms(r.seen.max)} ` +
+          `(by event time p50 ${ms(r.byEvent.p50)} p95 ${ms(r.byEvent.p95)} p99 ${ms(r.byEvent.p99)}) · POST p50 ${ms(r.post.p50)} p99 ${ms(r.post.p99)} · ` +
+          `backlog at 1/4..4/4 ${r.backlog.join('/')} · drained in ${(r.drainMs / 1000).toFixed(1)} s${r.notShipped ? ` (${r.notShipped} never SHIPPING)` : ''} · lag grew: ${r.lagGrew ? 'YES' : 'no'}`,
+      );
+    }
+    console.log('\n| arrival (orders/s) | sent/s | SHIPPING/s | p50 | p95 | p99 | backlog 1/4..4/4 | lag grew |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      console.log(`| ${r.rate} | ${r.arrival.toFixed(1)} | ${r.shippedRate.toFixed(1)} | ${ms(r.seen.p50)} | ${ms(r.seen.p95)} | ${ms(r.seen.p99)} | ${r.backlog.join('/')} | ${r.lagGrew ? 'yes' : 'no'} |`);
+    }
+  } finally {
+    await shop?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

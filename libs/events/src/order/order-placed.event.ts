@@ -1,0 +1,33 @@
+import { IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import { defineEvent } from '../event-definition';
+import { Lines, OrderLine } from '../shared/lines';
+import { Topics } from '../topics';
+
+export class PaymentDetails {
+  @IsIn(['card']) method: 'card';
+  @IsString() @IsNotEmpty() cardToken: string;
+}
+
+export class OrderPlacedPayload {
+  @IsUUID() orderId: string;
+  @IsUUID() customerId: string;
+  @Lines(() => OrderLine) items: OrderLine[];
+  @IsInt() @Min(0) totalAmount: number;
+  @IsString() @IsNotEmpty() deliveryAddress: string;
+  @IsString() @IsNotEmpty() deliveryPhone: string;
+  @ValidateNested() @Type(() => PaymentDetails) payment: PaymentDetails;
+}
+
+export const OrderPlaced = defineEvent({
+  type: 'OrderPlaced',
+  version: 1,
+  topic: Topics.Order,
+  producer: 'order',
+  aggregateType: 'order',
+  aggregateIdField: 'orderId',
+  keyField: 'orderId',
+  orderIdField: 'orderId',
+  payload: OrderPlacedPayload,
+  description: 'A customer placed an order; it is PENDING until payment answers.',
+});

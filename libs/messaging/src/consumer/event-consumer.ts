@@ -1,0 +1,314 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { deadLetterTopic, decodeEnvelope, decodeEvent, EventDefinition, EventEnvelope, EnvelopeHeaders } from '@homestore/events';
+import { crashPoint } from '../crash-points';
+import { newTraceId, runInContext, traceIdOf } from '../message-context';
+import type { MessagingMetrics } from '../metrics';
+import { backoffMs, DEFAULT_RETRY_POLICY, isPermanent, RetryPolicy } from './retry-policy';
+
+/** An application handler for one event type; runs inside the transaction that also records the inbox row. */
+export interface EventHandlerRegistration {
+  definition: EventDefinition;
+  handle: (event: EventEnvelope<any>, em: EntityManager) => Promise<void>;
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  dataSource: DataSource;
+  /** Writes dead letters. */
+  producer: Producer;
+  metrics: MessagingMetrics;
+  group: string;
+  handlers: EventHandlerRegistration[];
+  retry?: RetryPolicy;
+  partitionsConsumedConcurrently?: number;
+  /** Offsets are committed after this many handled messages, and always at the end of a batch. */
+  commitEvery?: number;
+  sessionTimeoutMs?: number;
+  /** How long inbox rows are kept: longer than any redelivery can come late. */
+  inboxRetentionMs?: number;
+}
+
+export type ConsumerState = 'idle' | 'starting' | 'joined' | 'rebalancing' | 'restarting' | 'crashed' | 'stopped';
+
+type Outcome = 'handled' | 'duplicate';
+
+/** Headers added to a dead letter; the original key, value and headers are kept as they were. */
+export const DeadLetterHeaders = {
+  reason: 'dlq-reason',
+  errorCode: 'dlq-error-code',
+  attempts: 'dlq-attempts',
+  topic: 'dlq-original-topic',
+  partition: 'dlq-original-partition',
+  offset: 'dlq-original-offset',
+  group: 'dlq-group',
+  failedAt: 'dlq-failed-at',
+} as const;
+
+/**
+ * One consumer group of one service. Each message is handled in a database transaction that also writes the
+ * inbox row (consumer group, eventId), so a redelivered event has no second effect; its offset is committed
+ * only after that transaction (or its dead letter) is durable. Retries wait in place, keeping partition order.
+ */
+export class EventConsumer {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  private readonly handlers: Map<string, EventHandlerRegistration>;
+  private readonly retry: RetryPolicy;
+  private readonly commitEvery: number;
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private purgeTimer?: NodeJS.Timeout;
+  state: ConsumerState = 'idle';
+  lastCrash?: string;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.logger = new Logger(`EventConsumer:${options.group}`);
+    this.handlers = new Map(options.handlers.map((h) => [h.definition.type, h]));
+    if (this.handlers.size !== options.handlers.length) throw new Error(`${options.group}: two handlers for one event type`);
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.commitEvery = options.commitEvery ?? 100;
+    this.consumer = options.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      // kafkajs heartbeats only between fetches: short waits keep rebalances and shutdown under a second.
+      heartbeatInterval: 1000,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+    });
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => (this.state = 'joined'));
+    this.consumer.on(REBALANCING, () => (this.state = 'rebalancing'));
+    this.consumer.on(CRASH, ({ payload }) => {
+      this.lastCrash = payload.error?.message;
+      this.state = payload.restart ? 'restarting' : 'crashed';
+      this.logger.error(`consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error?.message}`);
+    });
+    this.consumer.on(STOP, () => (this.state = 'stopped'));
+    this.consumer.on(DISCONNECT, () => (this.state = 'stopped'));
+  }
+
+  get group(): string {
+    return this.options.group;
+  }
+
+  /** The source topics, derived from the handled event types. */
+  get topics(): string[] {
+    return [...new Set(this.options.handlers.map((h) => h.definition.topic))];
+  }
+
+  /** Ready while it is a member of its group (a rebalance in progress counts). */
+  get ready(): boolean {
+    return this.state === 'joined' || this.state === 'rebalancing';
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.state = 'starting';
+    await this.createDeadLetterTopics();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.track(this.eachBatch(payload)),
+    });
+    const retention = this.options.inboxRetentionMs ?? 7 * 24 * 3600_000;
+    this.purgeTimer = setInterval(() => void this.purgeInbox(retention), Math.min(retention, 10 * 60_000));
+  }
+
+  /** Stops fetching, lets in-flight handlers finish, commits what they finished, and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.purgeTimer);
+    if (this.state !== 'idle' && this.state !== 'stopped') this.consumer.pause(this.topics.map((topic) => ({ topic })));
+    // kafkajs drops offset commits once its own stop() has begun, so batches must finish (and commit) before it.
+    await Promise.all(this.inFlight);
+    await this.consumer.disconnect();
+    this.state = 'stopped';
+  }
+
+  private track(batch: Promise<void>): Promise<void> {
+    this.inFlight.add(batch);
+    return batch.finally(() => this.inFlight.delete(batch));
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    let last: string | undefined;
+    let uncommitted = 0;
+    const commit = async () => {
+      if (!uncommitted || last === undefined) return;
+      try {
+        await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+        uncommitted = 0;
+      } catch (e) {
+        // Typically the partition was lost in a rebalance: its next owner gets these again and its inbox drops them.
+        this.logger.warn(`offset commit for ${topic}[${partition}] failed: ${(e as Error).message}`);
+      }
+    };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.stopping) break;
+      if (!(await this.process(topic, partition, message, heartbeat))) break;
+      resolveOffset(message.offset);
+      last = message.offset;
+      if (++uncommitted >= this.commitEvery) await commit();
+      if (!(await this.heartbeat(heartbeat))) break;
+    }
+    await commit();
+    if (last !== undefined) {
+      this.options.metrics.consumerLag.set(
+        { topic, partition: String(partition), group: this.group },
+        Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
+      );
+    }
+  }
+
+  /** Handles one message to the end: handled, duplicate, skipped or dead-lettered (true), or abandoned on stop (false). */
+  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<boolean> {
+    const { metrics } = this.options;
+    const labels = { topic, event_type: header(message.headers, EnvelopeHeaders.eventType) ?? 'unknown', group: this.group };
+    let event: EventEnvelope;
+    let handler: EventHandlerRegistration | undefined;
+    try {
+      const envelope = decodeEnvelope(message.value);
+      labels.event_type = envelope.eventType;
+      handler = this.handlers.get(envelope.eventType);
+      if (!handler) {
+        metrics.consumed.inc({ ...labels, outcome: 'skipped' });
+        return true;
+      }
+      event = decodeEvent(handler.definition, envelope);
+    } catch (e) {
+      return this.deadLetter(topic, partition, message, e, 1, labels, heartbeat);
+    }
+    const context = {
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+      traceId: traceIdOf(header(message.headers, EnvelopeHeaders.traceparent)) ?? newTraceId(),
+    };
+    const timer = metrics.handlerSeconds.startTimer(labels);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await runInContext(context, () => this.handleOnce(handler!, event));
+        crashPoint('consumer:after-commit-before-offset');
+        timer();
+        metrics.consumed.inc({ ...labels, outcome });
+        return true;
+      } catch (e) {
+        if (isPermanent(e) || attempt >= this.retry.maxAttempts) {
+          timer();
+          return this.deadLetter(topic, partition, message, e, attempt, labels, heartbeat);
+        }
+        metrics.retried.inc(labels);
+        const wait = backoffMs(this.retry, attempt);
+        this.logger.warn(`${labels.event_type} ${event.eventId} failed (attempt ${attempt}), retrying in ${wait} ms: ${(e as Error).message}`);
+        if (!(await this.pause(wait, heartbeat))) return false;
+      }
+    }
+  }
+
+  private handleOnce(handler: EventHandlerRegistration, event: EventEnvelope): Promise<Outcome> {
+    return this.options.dataSource.transaction(async (em) => {
+      const claimed = await em.query(
+        `INSERT INTO inbox (consumer_group, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.group, event.eventId, event.eventType],
+      );
+      if (!claimed.length) return 'duplicate';
+      await handler.handle(event, em);
+      return 'handled';
+    });
+  }
+
+  /** Writes the message, untouched, to the group's dead-letter topic with why it failed; keeps trying until it is written. */
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+    labels: { topic: string; event_type: string; group: string },
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const err = error as Error & { code?: string };
+    const headers: IHeaders = {
+      ...message.headers,
+      [DeadLetterHeaders.reason]: (err?.message ?? String(error)).slice(0, 2000),
+      [DeadLetterHeaders.errorCode]: String(err?.code ?? err?.name ?? 'Error'),
+      [DeadLetterHeaders.attempts]: String(attempts),
+      [DeadLetterHeaders.topic]: topic,
+      [DeadLetterHeaders.partition]: String(partition),
+      [DeadLetterHeaders.offset]: message.offset,
+      [DeadLetterHeaders.group]: this.group,
+      [DeadLetterHeaders.failedAt]: new Date().toISOString(),
+    };
+    const dlq = deadLetterTopic(topic, this.group);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.producer.send({ topic: dlq, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+        this.logger.warn(`dead-lettered ${labels.event_type} from ${topic}[${partition}]@${message.offset} to ${dlq}: ${headers[DeadLetterHeaders.reason]}`);
+        this.options.metrics.deadLettered.inc({ ...labels, reason: String(headers[DeadLetterHeaders.errorCode]) });
+        this.options.metrics.consumed.inc({ ...labels, outcome: 'dead_lettered' });
+        return true;
+      } catch (e) {
+        this.logger.error(`cannot write dead letter to ${dlq} (offset not committed): ${(e as Error).message}`);
+        if (!(await this.pause(backoffMs(this.retry, attempt), heartbeat))) return false;
+      }
+    }
+  }
+
+  /** Waits while keeping the group membership alive; false when the consumer is stopping meanwhile. */
+  private async pause(ms: number, heartbeat: () => Promise<void>): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (this.stopping) return false;
+      await new Promise((r) => setTimeout(r, Math.min(500, until - Date.now())));
+      if (!(await this.heartbeat(heartbeat))) return false;
+    }
+    return !this.stopping;
+  }
+
+  /** False when the group is rebalancing or the consumer stopping: finish what is done and leave the batch. */
+  private async heartbeat(heartbeat: () => Promise<void>): Promise<boolean> {
+    try {
+      await heartbeat();
+      return true;
+    } catch (e) {
+      this.logger.debug(`heartbeat refused (${(e as Error).message}); leaving the batch`);
+      return false;
+    }
+  }
+
+  private async createDeadLetterTopics(): Promise<void> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: this.topics });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((t) => ({ topic: deadLetterTopic(t.name, this.group), numPartitions: t.partitions.length })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async purgeInbox(retentionMs: number): Promise<void> {
+    try {
+      await this.options.dataSource.query(
+        `DELETE FROM inbox WHERE consumer_group = $1 AND handled_at < now() - make_interval(secs => $2)`,
+        [this.group, retentionMs / 1000],
+      );
+    } catch (e) {
+      this.logger.warn(`inbox purge failed: ${(e as Error).message}`);
+    }
+  }
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}

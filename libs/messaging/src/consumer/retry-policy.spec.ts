@@ -1,0 +1,22 @@
+import { EventDecodeError } from '@homestore/events';
+import { backoffMs, DEFAULT_RETRY_POLICY, isPermanent, PermanentError } from './retry-policy';
+
+describe('retry policy', () => {
+  const policy = { ...DEFAULT_RETRY_POLICY, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2 };
+
+  it('doubles the wait after each failure, within half and all of the ceiling', () => {
+    expect([1, 2, 3].map((n) => backoffMs(policy, n, () => 1))).toEqual([100, 200, 400]);
+    expect([1, 2, 3].map((n) => backoffMs(policy, n, () => 0))).toEqual([50, 100, 200]);
+  });
+
+  it('never waits longer than the cap', () => {
+    expect(backoffMs(policy, 30, () => 1)).toBe(1000);
+  });
+
+  it('treats undecodable messages and explicit permanent errors as permanent, anything else as transient', () => {
+    expect(isPermanent(new EventDecodeError('INVALID_JSON'))).toBe(true);
+    expect(isPermanent(new PermanentError('rule broken'))).toBe(true);
+    expect(isPermanent(new Error('connection reset'))).toBe(false);
+    expect(isPermanent('boom')).toBe(false);
+  });
+});

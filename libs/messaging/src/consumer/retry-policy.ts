@@ -1,0 +1,26 @@
+/** How a failing handler is retried before its message is dead-lettered. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  multiplier: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2 };
+
+/** An error that no retry can cure: the message goes to the dead-letter topic at once. */
+export class PermanentError extends Error {
+  readonly permanent = true;
+}
+
+/** The one policy deciding retry or dead letter: errors flagged `permanent` (bad messages, broken rules) are not retried. */
+export function isPermanent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+}
+
+/** Exponential backoff with full jitter, capped: the wait before attempt `failedAttempts + 1`. */
+export function backoffMs(policy: RetryPolicy, failedAttempts: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (failedAttempts - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

@@ -1,0 +1,45 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** What ties an event to the flow it belongs to: set by the HTTP edge or by the consumer for each event. */
+export interface MessageContext {
+  correlationId: string;
+  /** The eventId or request id that caused whatever is raised in this context. */
+  causationId: string;
+  /** W3C trace id (32 hex) shared by every span of the flow. */
+  traceId: string;
+}
+
+const storage = new AsyncLocalStorage<MessageContext>();
+
+/** Runs fn with the given context visible to every event raised inside it. */
+export function runInContext<T>(context: MessageContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The context of the current request or event, if any. */
+export function currentContext(): MessageContext | undefined {
+  return storage.getStore();
+}
+
+/** A fresh context for work that no request or event started (a seed, a timer). */
+export function newContext(causationId: string = randomUUID()): MessageContext {
+  return { correlationId: randomUUID(), causationId, traceId: newTraceId() };
+}
+
+export function newTraceId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** A W3C traceparent for a new span of the given trace. */
+export function traceparent(traceId: string): string {
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+}
+
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** The trace id of a W3C traceparent header, or undefined when it is absent or malformed. */
+export function traceIdOf(header: string | undefined): string | undefined {
+  const match = header ? TRACEPARENT.exec(header) : null;
+  return match && !/^0+$/.test(match[1]) ? match[1] : undefined;
+}

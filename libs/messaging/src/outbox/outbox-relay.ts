@@ -1,0 +1,173 @@
+import { Logger } from '@nestjs/common';
+import type { Message, Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { crashPoint } from '../crash-points';
+import type { MessagingMetrics } from '../metrics';
+import { OUTBOX_CHANNEL } from '../migrations';
+
+export interface OutboxRelayOptions {
+  /** Rows published per Kafka request. */
+  batchSize: number;
+  /** Fallback poll, for a lost NOTIFY, a broker that was down, or a follower waiting to lead. */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_RELAY_OPTIONS: OutboxRelayOptions = { batchSize: 1000, pollIntervalMs: 500 };
+
+/** Session advisory lock held by the one relay that publishes, whatever the number of app instances. */
+const RELAY_LOCK = 0x0b0c_0001;
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  event_type: string;
+}
+
+/**
+ * Publishes committed outbox rows to Kafka in id order (commit order per key, see Outbox) and deletes them
+ * once Kafka acknowledged them (acks=all, idempotent producer). A crash in between publishes them again,
+ * which consumers' inboxes absorb. Woken by NOTIFY on commit, with a poll as fallback.
+ *
+ * Of several instances, only the holder of a session advisory lock publishes; its lock, LISTEN and queries
+ * share one connection, so if that connection dies the lock is gone and another instance takes over.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private connection?: PoolClient;
+  private leading = false;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+  private lastError?: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly metrics: MessagingMetrics,
+    private readonly options: OutboxRelayOptions = DEFAULT_RELAY_OPTIONS,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.metrics.outboxStats = () => this.stats();
+    this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs);
+    this.wake();
+  }
+
+  /** Stops waking up, lets the batch in flight finish, and gives up leadership. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    try {
+      // The connection goes back to the pool, so the session's lock and LISTEN must not go with it.
+      if (this.leading) await connection.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK]);
+      await connection.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
+      connection.release();
+    } catch (e) {
+      connection.release(e as Error);
+    }
+    this.leading = false;
+  }
+
+  /** Publishes now (or right after the batch in flight). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => (this.running = undefined));
+  }
+
+  /** Publishes what is committed now; resolves when the outbox is empty (or at once while another instance leads). */
+  async flush(): Promise<void> {
+    this.wake();
+    while (this.running) await this.running;
+  }
+
+  /** The one publishing loop: never runs twice at once (see wake). */
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        const connection = await this.lead();
+        if (!connection) return;
+        while ((await this.publishBatch(connection)) === this.options.batchSize && !this.stopped);
+        this.lastError = undefined;
+      } catch (e) {
+        this.lastError = (e as Error).message;
+        this.logger.warn(`outbox publish failed, retrying on the next poll: ${this.lastError}`);
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** Rows waiting to be published and the age of the oldest, for metrics and the benchmark. */
+  async stats(): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS backlog, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float AS age FROM outbox`,
+    );
+    return { backlog: row.backlog, oldestAgeSeconds: row.age };
+  }
+
+  /** Why the last publish failed, until one succeeds. */
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** The relay's own connection, once it holds the lock; undefined while another instance leads. */
+  private async lead(): Promise<PoolClient | undefined> {
+    if (!this.connection) {
+      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+      const connection = await pool.connect();
+      connection.on('notification', () => this.wake());
+      connection.on('error', (e) => {
+        this.logger.warn(`outbox relay connection lost (${e.message}); reconnecting on the next poll`);
+        if (this.connection === connection) {
+          this.connection = undefined;
+          this.leading = false;
+        }
+        connection.release(e);
+      });
+      await connection.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.connection = connection;
+    }
+    if (!this.leading) {
+      const { rows } = await this.connection.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK]);
+      this.leading = rows[0].locked;
+      if (this.leading) this.logger.log('this instance now publishes the outbox');
+    }
+    return this.leading ? this.connection : undefined;
+  }
+
+  private async publishBatch(connection: PoolClient): Promise<number> {
+    const { rows } = await connection.query<OutboxRow>(`SELECT id, topic, key, value, headers, event_type FROM outbox ORDER BY id LIMIT $1`, [
+      this.options.batchSize,
+    ]);
+    if (!rows.length) return 0;
+    await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(rows) });
+    crashPoint('relay:after-publish-before-mark');
+    await connection.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    for (const r of rows) this.metrics.published.inc({ topic: r.topic, event_type: r.event_type });
+    return rows.length;
+  }
+}
+
+function byTopic(rows: OutboxRow[]): { topic: string; messages: Message[] }[] {
+  const topics = new Map<string, Message[]>();
+  for (const row of rows) {
+    const messages = topics.get(row.topic) ?? [];
+    messages.push({ key: row.key, value: row.value, headers: row.headers });
+    topics.set(row.topic, messages);
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}

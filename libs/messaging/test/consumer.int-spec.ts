@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { deadLetterTopic, EventEnvelope } from '@homestore/events';
+import { createKafka, EventConsumer, EventConsumerOptions, DeadLetterHeaders, MessagingMetrics } from '../src';
+import {
+  BROKERS,
+  Behaviour,
+  effectHandler,
+  eventually,
+  header,
+  newMetrics,
+  outcomes,
+  readTopic,
+  openSandbox,
+  Sandbox,
+  spawnWorker,
+  testEvent,
+  TestHappened,
+  testKafka,
+  unique,
+} from './support';
+
+const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 };
+
+describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and PostgreSQL)', () => {
+  const kafka = testKafka();
+  let sandbox: Sandbox;
+  let db: string;
+  let ds: DataSource;
+  let topic: string;
+  let group: string;
+  let producer: Producer;
+
+  beforeEach(async () => {
+    sandbox = await openSandbox('consumer', 1);
+    ({ db, ds, topic, producer } = sandbox);
+    group = unique('group');
+  });
+
+  afterEach(() => sandbox.close());
+
+  function envelope(seq: number, behaviour: Behaviour = 'ok', overrides: Partial<EventEnvelope> = {}): EventEnvelope {
+    return {
+      eventId: randomUUID(),
+      eventType: 'TestHappened',
+      eventVersion: 1,
+      aggregateType: 'test',
+      aggregateId: 'k',
+      correlationId: 'corr',
+      causationId: 'cause',
+      producer: 'test',
+      occurredAt: new Date().toISOString(),
+      payload: { id: randomUUID(), key: 'k', seq, behaviour },
+      ...overrides,
+    };
+  }
+
+  async function send(...values: (EventEnvelope | string | object)[]): Promise<void> {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: values.map((v) => ({
+        key: 'k',
+        value: typeof v === 'string' ? v : JSON.stringify(v),
+        headers: { eventType: (v as EventEnvelope).eventType ?? 'garbage', origin: 'test' },
+      })),
+    });
+  }
+
+  async function start(overrides: Partial<EventConsumerOptions> = {}, handle = effectHandler('in-process')): Promise<{ consumer: EventConsumer; metrics: MessagingMetrics }> {
+    const metrics = newMetrics();
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource: ds,
+      producer,
+      metrics,
+      group,
+      handlers: [{ definition: testEvent(topic), handle }],
+      retry: FAST_RETRY,
+      ...overrides,
+    });
+    sandbox.running.push(consumer);
+    await consumer.start();
+    return { consumer, metrics };
+  }
+
+  const effects = async () => (await ds.query(`SELECT event_id, seq FROM effects ORDER BY n`)) as { event_id: string; seq: number }[];
+
+  async function committedOffset(): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    const [{ partitions }] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    await admin.disconnect();
+    return Number(partitions[0].offset);
+  }
+
+  async function endOffset(t: string): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(t);
+    await admin.disconnect();
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  }
+
+  it('dead-letters bad JSON, a schema violation and a handler that always throws, then processes the next good message', async () => {
+    const { metrics } = await start();
+    const invalid = envelope(-1);
+    const failing = envelope(1, 'always-fail');
+    const good = envelope(2);
+    await send('{"eventId": "not even json', invalid, failing, good);
+
+    await eventually('the good message to take effect', effects, (e) => e.length === 1);
+    expect((await effects())[0].seq).toBe(2);
+
+    const dlq = await readTopic(kafka, deadLetterTopic(topic, group), (m) => m.length >= 3);
+    expect(dlq.map((m) => header(m, DeadLetterHeaders.errorCode))).toEqual(['INVALID_JSON', 'INVALID_PAYLOAD', 'Error']);
+    expect(dlq.map((m) => header(m, DeadLetterHeaders.attempts))).toEqual(['1', '1', '3']);
+    expect(dlq.map((m) => header(m, DeadLetterHeaders.offset))).toEqual(['0', '1', '2']);
+    expect(header(dlq[1], DeadLetterHeaders.reason)).toMatch(/payload\.seq/);
+    expect(header(dlq[2], DeadLetterHeaders.reason)).toMatch(/handler always fails \(attempt 3\)/);
+    for (const m of dlq) {
+      expect(m.key!.toString()).toBe('k');
+      expect(header(m, DeadLetterHeaders.topic)).toBe(topic);
+      expect(header(m, DeadLetterHeaders.partition)).toBe('0');
+      expect(header(m, DeadLetterHeaders.group)).toBe(group);
+      expect(header(m, 'origin')).toBe('test'); // original headers kept
+    }
+    expect(dlq[0].value!.toString()).toBe('{"eventId": "not even json');
+    expect(JSON.parse(dlq[2].value!.toString())).toEqual(failing);
+
+    await eventually('the offset to pass all four messages', committedOffset, (o) => o === 4);
+    expect(await outcomes(metrics)).toEqual({ dead_lettered: 3, handled: 1 });
+  });
+
+  it('retries a handler that fails twice and then succeeds, with no dead letter', async () => {
+    const { metrics } = await start();
+    await send(envelope(7, 'fail-twice'));
+    await eventually('the effect', effects, (e) => e.length === 1);
+    const retried = (await metrics.retried.get()).values.reduce((s, v) => s + v.value, 0);
+    expect(retried).toBe(2);
+    await eventually('the offset commit', committedOffset, (o) => o === 1);
+    expect(await endOffset(deadLetterTopic(topic, group))).toBe(0);
+  });
+
+  it('keeps partition order while retrying: later messages wait for the failing one', async () => {
+    await start();
+    await send(envelope(1), envelope(2, 'fail-twice'), envelope(3), envelope(4));
+    await eventually('all four effects', effects, (e) => e.length === 4);
+    expect((await effects()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('counts and skips event types it has no handler for', async () => {
+    const { metrics } = await start();
+    await send(envelope(1, 'ok', { eventType: 'SomethingElseHappened' }), envelope(2));
+    await eventually('the known event to take effect', effects, (e) => e.length === 1);
+    await eventually('both offsets to be committed', committedOffset, (o) => o === 2);
+    expect(await outcomes(metrics)).toEqual({ skipped: 1, handled: 1 });
+    expect(await endOffset(deadLetterTopic(topic, group))).toBe(0);
+  });
+
+  it('after dying between its transaction commit and the offset commit, gets the event again with no second effect', async () => {
+    const first = envelope(1);
+    await send(first, envelope(2), envelope(3));
+    const crashing = spawnWorker({ ROLE: 'consumer', DB: db, TOPIC: topic, GROUP: group, WORKER: 'doomed', HOMESTORE_CRASH_AT: 'consumer:after-commit-before-offset' });
+    expect(await crashing.exited).toBe('SIGKILL');
+    expect((await effects()).map((e) => e.seq)).toEqual([1]);
+    expect(await committedOffset()).toBe(-1);
+
+    const { metrics } = await start();
+    await eventually('the rest to take effect', effects, (e) => e.length === 3);
+    await eventually('the offsets to be committed', committedOffset, (o) => o === 3);
+    expect(await outcomes(metrics)).toEqual({ duplicate: 1, handled: 2 });
+    expect((await effects()).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('does not commit past a message whose dead letter cannot be written, and writes it once it can', async () => {
+    // A client that gives up quickly, so the test sees several failed dead-letter attempts.
+    const impatient: Kafka = createKafka('impatient', BROKERS);
+    const dlqProducer = impatient.producer({ allowAutoTopicCreation: false, retry: { retries: 0 }, createPartitioner: Partitioners.DefaultPartitioner });
+    await dlqProducer.connect();
+    try {
+      const { metrics } = await start({ producer: dlqProducer });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [deadLetterTopic(topic, group)] });
+      await send(envelope(1, 'always-fail'), envelope(2));
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await committedOffset()).toBe(-1);
+      expect(await effects()).toEqual([]);
+
+      await admin.createTopics({ topics: [{ topic: deadLetterTopic(topic, group), numPartitions: 1 }], waitForLeaders: true });
+      await admin.disconnect();
+      await eventually('the good message after the poison one', effects, (e) => e.length === 1, 30_000);
+      await eventually('the offsets to be committed', committedOffset, (o) => o === 2);
+      expect(await endOffset(deadLetterTopic(topic, group))).toBe(1);
+      expect(await outcomes(metrics)).toEqual({ dead_lettered: 1, handled: 1 });
+    } finally {
+      await Promise.all(sandbox.running.splice(0).map((c) => c.stop()));
+      await dlqProducer.disconnect();
+    }
+  });
+
+  it('on stop, finishes the handler in flight and commits its offset before leaving the group', async () => {
+    let started!: () => void;
+    const inFlight = new Promise<void>((r) => (started = r));
+    const record = effectHandler('slow');
+    const slow = async (event: TestHappened, em: EntityManager) => {
+      started();
+      await new Promise((r) => setTimeout(r, 1500));
+      await record(event, em);
+    };
+    const { consumer } = await start({}, slow);
+    expect(consumer.ready).toBe(true);
+    await send(envelope(1), envelope(2));
+    await inFlight;
+    await sandbox.running.splice(0)[0].stop();
+    expect(consumer.ready).toBe(false);
+    expect((await effects()).map((e) => e.seq)).toEqual([1]);
+    expect(await committedOffset()).toBe(1);
+  });
+});

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { createProducer, EventConsumer } from '../src';
+import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, testDatabase, testEvent, TestHappened, testKafka, unique } from './support';
+
+describe('one consumer group across instances joining and leaving (real Kafka and PostgreSQL)', () => {
+  const kafka = testKafka();
+  const db = unique('hs_rebalance');
+  const topic = unique('test.rebalance');
+  const group = unique('group');
+  let ds: DataSource;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    ds = await testDatabase(db, 20);
+    await createTopic(kafka, topic, 6);
+    producer = createProducer(kafka);
+    await producer.connect();
+  });
+
+  const running: EventConsumer[] = [];
+
+  afterAll(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop())); // also after a failure: no consumer outlives its test
+    await producer.disconnect();
+    await ds.destroy();
+    await dropDatabase(db);
+  });
+
+  function instance(name: string): EventConsumer {
+    const record = effectHandler(name);
+    // A little work per event stretches the stream so that the third instance joins and leaves mid-way.
+    const handle = async (event: TestHappened, em: EntityManager) => {
+      await new Promise((r) => setTimeout(r, 3));
+      await record(event, em);
+    };
+    return new EventConsumer({ kafka, dataSource: ds, producer, metrics: newMetrics(), group, handlers: [{ definition: testEvent(topic), handle }] });
+  }
+
+  it('handles 1,000 events over 100 keys exactly once in effect, in order per key, while a third instance joins and leaves', async () => {
+    const keys = Array.from({ length: 100 }, (_, i) => `order-${i}`);
+    const perKey = 10;
+    const messages = Array.from({ length: perKey }, (_, seq) =>
+      keys.map((key) => ({
+        key,
+        value: JSON.stringify({
+          eventId: randomUUID(),
+          eventType: 'TestHappened',
+          eventVersion: 1,
+          aggregateType: 'test',
+          aggregateId: key,
+          correlationId: 'c',
+          causationId: 'c',
+          producer: 'test',
+          occurredAt: new Date().toISOString(),
+          payload: { id: randomUUID(), key, seq, behaviour: 'ok' },
+        }),
+      })),
+    ).flat();
+
+    // Sent in three waves (seq 0-3, 4-6, 7-9) so that the third instance surely joins, takes a share and
+    // leaves while events are still flowing.
+    const wave = (from: number, to: number) => producer.send({ topic, acks: -1, messages: messages.slice(from * keys.length, to * keys.length) });
+    const count = async (worker?: string) =>
+      Number((await ds.query(`SELECT count(*) AS n FROM effects WHERE $1::text IS NULL OR worker = $1`, [worker ?? null]))[0].n);
+
+    const a = instance('a');
+    const b = instance('b');
+    const c = instance('c');
+    running.push(a, b);
+    await Promise.all([a.start(), b.start()]);
+    await wave(0, 4);
+    await eventually('part of the first wave', () => count(), (n) => n >= 200, 60_000);
+    running.push(c);
+    await c.start();
+    await wave(4, 7);
+    await eventually('the third instance to take its share', () => count('c'), (n) => n > 0, 60_000);
+    await running.pop()!.stop();
+    await wave(7, 10);
+    // A generous bound: the group must notice the third instance left and rebalance, which is slow on a loaded box.
+    await eventually('the whole stream', () => count(), (n) => n >= 1000, 180_000);
+    await new Promise((r) => setTimeout(r, 1000)); // anything handled twice would show up now
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+
+    const effects: { event_id: string; key: string; seq: number; worker: string }[] = await ds.query(`SELECT event_id, key, seq, worker FROM effects ORDER BY n`);
+    expect(effects).toHaveLength(1000);
+    expect(new Set(effects.map((e) => e.event_id)).size).toBe(1000);
+    const byKey = new Map<string, number[]>();
+    for (const e of effects) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.seq]);
+    for (const key of keys) expect([key, byKey.get(key)]).toEqual([key, Array.from({ length: perKey }, (_, i) => i)]);
+    expect(new Set(effects.map((e) => e.worker))).toEqual(new Set(['a', 'b', 'c']));
+  });
+});

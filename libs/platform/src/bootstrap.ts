@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { DynamicModule, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError, loadConfig, ServiceConfig } from './config';
+import { HttpErrorFilter, requestValidationPipe } from './http-errors';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/**
+ * Starts one service: validates its config (a clear message and exit code 1 when it is wrong), builds the
+ * app module from it, listens on PORT and shuts down gracefully on SIGTERM/SIGINT.
+ */
+export async function runService<C extends ServiceConfig>(
+  service: string,
+  configClass: new () => C,
+  appModule: (config: C) => DynamicModule,
+): Promise<void> {
+  let config: C;
+  try {
+    config = loadConfig(service, configClass);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = new Logger(service);
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(appModule(config), {
+      logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    });
+    configureHttp(app);
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+    await app.listen(config.PORT, '0.0.0.0');
+    logger.log(`${service} listening on http://127.0.0.1:${config.PORT}`);
+  } catch (e) {
+    logger.error(`${service} failed to start: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  }
+}
+
+/** The HTTP conventions of every app: 64 KiB JSON bodies, validated DTOs, one error format. */
+export function configureHttp(app: NestExpressApplication): void {
+  app.useBodyParser('json', { limit: '64kb' });
+  app.useGlobalPipes(requestValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+}

@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+
+/** A configuration that cannot start the service; main() prints it and exits non-zero. */
+export class ConfigError extends Error {
+  constructor(service: string, readonly problems: string[]) {
+    super(`${service}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Settings every service reads; an app's config class adds its own. Every field carries its type explicitly:
+ * the conversion from the environment reads it from decorator metadata, which an inferred type does not produce.
+ */
+export class ServiceConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsInt() @Min(1) @Max(65535)
+  PORT: number;
+
+  /** The PostgreSQL server; each service uses its own database on it. */
+  @Matches(/^postgres(ql)?:\/\/[^/]+(\/[^/?]*)?(\?.*)?$/, { message: 'DATABASE_URL must look like postgres://user[:password]@host:port' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432';
+
+  /** Defaults to homestore_<service>. */
+  @IsOptional() @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'DATABASE_NAME must be a lower-case SQL identifier' })
+  DATABASE_NAME?: string;
+
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Attempts (the first included) at a failing event handler before its message is dead-lettered. */
+  @IsInt() @Min(1) @Max(100)
+  CONSUMER_MAX_ATTEMPTS: number = 5;
+
+  @IsInt() @Min(1)
+  CONSUMER_RETRY_INITIAL_MS: number = 200;
+
+  @IsInt() @Min(1)
+  CONSUMER_RETRY_MAX_MS: number = 10_000;
+
+  @IsInt() @Min(1) @Max(64)
+  CONSUMER_CONCURRENCY: number = 3;
+
+  @IsString()
+  SERVICE_VERSION: string = process.env.npm_package_version ?? '0.0.0';
+
+  /** The user service's public token-signing keys, which libs/auth verifies access tokens with. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'AUTH_JWKS_URL must be an http(s) URL' })
+  AUTH_JWKS_URL: string = 'http://127.0.0.1:3001/.well-known/jwks.json';
+
+  /** The `iss` the user service writes into access tokens and every service requires. */
+  @IsString() @IsNotEmpty()
+  AUTH_ISSUER: string = 'homestore-user';
+
+  /** The `aud` the user service writes into access tokens and every service requires. */
+  @IsString() @IsNotEmpty()
+  AUTH_AUDIENCE: string = 'homestore';
+}
+
+/** Variables whose value must never reach a log, even when it is wrong. */
+const SECRET = /PASSWORD|SECRET|PRIVATE_KEY/;
+
+/** Reads and validates a config class from the environment, or throws a ConfigError naming every bad variable. */
+export function loadConfig<T extends object>(service: string, cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(cls, defined, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length) {
+    throw new ConfigError(
+      service,
+      errors.map((e) => {
+        const value = defined[e.property];
+        const given = value === undefined ? 'not set' : SECRET.test(e.property) ? 'value hidden' : `got "${value}"`;
+        return `${e.property} (${given}): ${Object.values(e.constraints ?? {}).join('; ')}`;
+      }),
+    );
+  }
+  return config;
+}

@@ -1,0 +1,64 @@
+import { ArgumentsHost, BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { IsEmail, IsString, MinLength } from 'class-validator';
+import { DomainError, ErrorBody, HttpErrorFilter, requestValidationPipe } from './http-errors';
+
+function render(error: unknown): { status: number; body: ErrorBody } {
+  const out = { status: 0, body: undefined as unknown as ErrorBody };
+  const res = { headersSent: false, status: (s: number) => ((out.status = s), res), json: (b: ErrorBody) => (out.body = b) };
+  new HttpErrorFilter().catch(error, { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost);
+  return out;
+}
+
+class SignupBody {
+  @IsEmail() email: string;
+  @IsString() @MinLength(8) password: string;
+}
+
+describe('HTTP errors', () => {
+  it('maps a domain error to its status and stable code', () => {
+    expect(render(new DomainError('ORDER.NOT_CANCELABLE', 'Order is delivered'))).toEqual({
+      status: 409,
+      body: { statusCode: 409, code: 'ORDER.NOT_CANCELABLE', message: 'Order is delivered' },
+    });
+  });
+
+  it('gives Nest exceptions a code from their status', () => {
+    expect(render(new NotFoundException('No such order')).body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'No such order' });
+    expect(render(new ConflictException()).body.code).toBe('CONFLICT');
+  });
+
+  it('names malformed JSON and oversize bodies from the body parser', () => {
+    expect(render(Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' })).body.code).toBe('REQUEST.MALFORMED_JSON');
+    expect(render(Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' })).body).toMatchObject({ statusCode: 413, code: 'REQUEST.TOO_LARGE' });
+  });
+
+  it('names malformed JSON as Nest hands it over (a BadRequestException with the parser message)', () => {
+    let parserMessage = '';
+    try {
+      JSON.parse('{"email": ');
+    } catch (e) {
+      parserMessage = (e as Error).message;
+    }
+    expect(render(new BadRequestException(parserMessage)).body).toEqual({ statusCode: 400, code: 'REQUEST.MALFORMED_JSON', message: parserMessage });
+    expect(render(new BadRequestException('Validation failed (uuid is expected)')).body.code).toBe('REQUEST.INVALID');
+  });
+
+  it('hides unexpected errors behind a 500', () => {
+    expect(render(new TypeError('x is undefined')).body).toEqual({ statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side' });
+  });
+
+  it('lists every invalid field and rejects unknown ones', async () => {
+    const pipe = requestValidationPipe();
+    let error: unknown;
+    try {
+      await pipe.transform({ email: 'nope', password: 'short', isAdmin: true }, { type: 'body', metatype: SignupBody });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BadRequestException);
+    const { status, body } = render(error);
+    expect(status).toBe(400);
+    expect(body.code).toBe('REQUEST.VALIDATION_FAILED');
+    expect(body.fields!.map((f) => f.field).sort()).toEqual(['email', 'isAdmin', 'password']);
+  });
+});

@@ -1,0 +1,105 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import type { Response } from 'express';
+
+/** The one error body of every HTTP answer: `{ statusCode, code, message }`, plus `fields` for validation errors. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  fields?: { field: string; errors: string[] }[];
+}
+
+/** A business rule broken by a request, with a stable code such as `ORDER.NOT_CANCELABLE`. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number = HttpStatus.CONFLICT,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'REQUEST.INVALID',
+  401: 'AUTH.UNAUTHENTICATED',
+  403: 'AUTH.FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'REQUEST.TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+  422: 'REQUEST.UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  503: 'UPSTREAM.UNAVAILABLE',
+};
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; errors: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = prefix + e.property;
+    const own = e.constraints ? [{ field, errors: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], `${field}.`)];
+  });
+}
+
+/** Validation of every request body and query: unknown fields rejected, each bad field listed. */
+export function requestValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) =>
+      new BadRequestException({
+        statusCode: 400,
+        code: 'REQUEST.VALIDATION_FAILED',
+        message: 'The request has invalid fields',
+        fields: flatten(errors),
+      } satisfies ErrorBody),
+  });
+}
+
+/** Maps every error to ErrorBody: domain errors by their code, Nest/HTTP errors by status, the rest to 500. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(error);
+    if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error((error as Error)?.stack ?? String(error));
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(error: unknown): ErrorBody {
+    if (error instanceof DomainError) return { statusCode: error.status, code: error.code, message: error.message };
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const response = error.getResponse();
+      if (typeof response === 'object' && response !== null && 'code' in response) return response as ErrorBody;
+      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
+      // Nest turns body-parser's SyntaxError into a plain BadRequestException keeping only JSON.parse's message.
+      if (status === 400 && /\bJSON\b/.test(message)) return { statusCode: 400, code: 'REQUEST.MALFORMED_JSON', message };
+      return { statusCode: status, code: CODES_BY_STATUS[status] ?? `HTTP.${status}`, message };
+    }
+    // body-parser errors (malformed JSON, too large) carry a status of their own
+    const status = (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (error as { type?: string }).type;
+      const code = type === 'entity.parse.failed' ? 'REQUEST.MALFORMED_JSON' : CODES_BY_STATUS[status] ?? `HTTP.${status}`;
+      return { statusCode: status, code, message: (error as Error).message };
+    }
+    return { statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side' };
+  }
+}

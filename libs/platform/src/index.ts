@@ -1,0 +1,7 @@
+export * from './config';
+export * from './database';
+export * from './database.module';
+export * from './health';
+export * from './platform.module';
+export * from './bootstrap';
+export * from './http-errors';

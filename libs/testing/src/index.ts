@@ -1,0 +1,193 @@
+/** Test helpers shared by the apps' integration tests: a token issuer with its JWKS, an app in-process, an event publisher, waiting. Never imported by production code. */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { exportJWK, SignJWT } from 'jose';
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
+import { createKafka, createProducer } from '@homestore/messaging';
+import { configureHttp, databaseUrl, loadConfig, ServiceConfig } from '@homestore/platform';
+
+export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/** Signs access tokens as the user service would, and serves their public key as a JWKS. */
+export class TestIssuer {
+  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private server?: Server;
+  jwksUrl = '';
+
+  async start(): Promise<void> {
+    const jwk = { ...(await exportJWK(this.keys.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+    this.server = createServer((_, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.jwksUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
+  }
+
+  token(sub: string, role: 'customer' | 'store' = 'customer'): Promise<string> {
+    return new SignJWT({ role })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
+      .setSubject(sub)
+      .setIssuer('homestore-user')
+      .setAudience('homestore')
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(this.keys.privateKey);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+/** An app in this process on its own database, with the HTTP conventions of runService. */
+export async function startApp<C extends ServiceConfig>(
+  service: string,
+  configClass: new () => C,
+  register: (config: C) => DynamicModule,
+  env: Record<string, string>,
+  overrides: [token: unknown, value: unknown][] = [],
+): Promise<{ app: INestApplication; base: string }> {
+  const config = loadConfig(service, configClass, { ...process.env, NODE_ENV: 'test', PORT: '1', LOG_LEVEL: 'error', ...env });
+  const builder = Test.createTestingModule({ imports: [register(config)] });
+  for (const [token, value] of overrides) builder.overrideProvider(token).useValue(value);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+  configureHttp(app);
+  await app.listen(0, '127.0.0.1');
+  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+}
+
+export async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
+}
+
+/** Publishes events as their producer's relay would: keyed, with the envelope headers. */
+export class TestPublisher {
+  readonly kafka: Kafka = createKafka('test-publisher', BROKERS);
+  private readonly producer: Producer = createProducer(this.kafka);
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  /** A new envelope of `definition` around `payload`. */
+  envelope<D extends EventDefinition>(definition: D, payload: PayloadOf<D>): EventEnvelope<PayloadOf<D>> {
+    const fields = payload as unknown as Record<string, string>;
+    return {
+      eventId: randomUUID(),
+      eventType: definition.type,
+      eventVersion: definition.version,
+      aggregateType: definition.aggregateType,
+      aggregateId: fields[definition.aggregateIdField],
+      ...(definition.orderIdField ? { orderId: fields[definition.orderIdField] } : {}),
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      producer: definition.producer,
+      occurredAt: new Date().toISOString(),
+      payload,
+    };
+  }
+
+  async send(definition: EventDefinition, envelope: EventEnvelope): Promise<void> {
+    const key = (envelope.payload as Record<string, string>)[definition.keyField];
+    await this.producer.send({
+      topic: definition.topic,
+      acks: -1,
+      messages: [
+        {
+          key,
+          value: JSON.stringify(envelope),
+          headers: { [EnvelopeHeaders.eventType]: envelope.eventType, [EnvelopeHeaders.eventId]: envelope.eventId, [EnvelopeHeaders.correlationId]: envelope.correlationId },
+        },
+      ],
+    });
+  }
+
+  /** Publishes a new event and returns its envelope. */
+  async publish<D extends EventDefinition>(definition: D, payload: PayloadOf<D>): Promise<EventEnvelope<PayloadOf<D>>> {
+    const envelope = this.envelope(definition, payload);
+    await this.send(definition, envelope);
+    return envelope;
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+export async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
+  await admin.disconnect();
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl(SERVER_URL, 'postgres') });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+}
+
+/** Polls until `ok` holds; fails naming `what` with the last value. */
+export async function eventually<T>(what: string, probe: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await probe();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+export type { KafkaMessage };
+
+/** Every message on a topic from its first retained offset up to its current end, read with a throwaway group. */
+export async function readWholeTopic(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const ends = new Map(offsets.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+  const messages: KafkaMessage[] = [];
+  if (!ends.size) return messages;
+  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not reach the end of ${topic}`)), 60_000);
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        messages.push(message);
+        if (Number(message.offset) + 1 >= (ends.get(partition) ?? 0)) ends.delete(partition);
+        if (!ends.size) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return messages;
+}
+
+/** Every event of one key (order or user) on a topic, up to the topic's current end. */
+export async function eventsOfKey(kafka: Kafka, topic: string, key: string): Promise<EventEnvelope[]> {
+  return (await readWholeTopic(kafka, topic)).filter((m) => m.key?.toString() === key).map((m) => JSON.parse(m.value!.toString()));
+}
+
+/** Waits until the app's relay has published (and Kafka acknowledged) everything its transactions committed. */
+export function outboxDrained(dataSource: { query(sql: string): Promise<{ n: number }[]> }): Promise<number> {
+  return eventually('the outbox to drain', async () => (await dataSource.query(`SELECT count(*)::int AS n FROM outbox`))[0].n, (n) => n === 0);
+}

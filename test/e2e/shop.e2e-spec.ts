@@ -1,0 +1,181 @@
+import { eventually } from '@homestore/testing';
+import { Answer, call, logIn, newCustomer, Shop, startShop } from './shop';
+
+/*
+ * The shop end to end: all seven apps as their own processes (real Kafka and PostgreSQL, databases of this run),
+ * spoken to through the gateway only, as a customer and the store clerk would. The store does not accept by itself
+ * (STORE_AUTO_ACCEPT=false): the clerk accepts through the API.
+ *
+ * payment, ordermanagement, delivery and message consume in their usual groups, shared with anything else running
+ * on the broker (in CI nothing else does); so every assertion is about the orders and customers made here.
+ */
+
+type Customer = { id: string; token: string };
+
+describe('the shop, end to end through the gateway', () => {
+  let shop: Shop;
+  let gw: string;
+  let clerk: string;
+  let alice: Customer;
+  let product: { id: string; price: number; salePrice: number | null };
+
+  const address = { deliveryAddress: '12 Teheran-ro, Gangnam-gu, Seoul', deliveryPhone: '010-1234-5678' };
+  const get = (path: string, token: string) => call(gw, 'GET', path, token);
+  const stockOf = async (productId: string): Promise<number> => (await call(gw, 'GET', `/products/${productId}`)).body.stock;
+
+  /** POST /orders, retried while the order service's product replica does not know the product yet. */
+  async function place(customer: Customer, productId: string, quantity = 1, cardToken = 'tok_visa'): Promise<Answer> {
+    const body = { items: [{ productId, quantity }], ...address, payment: { method: 'card', cardToken } };
+    const res = await eventually(
+      `the order service to know product ${productId}`,
+      () => call(gw, 'POST', '/orders', customer.token, body),
+      (r) => !(r.status === 422 && r.body?.code === 'ORDER.UNKNOWN_PRODUCT'),
+    );
+    expect([res.status, res.body.status]).toEqual([201, 'PENDING']);
+    return res;
+  }
+
+  const myPage = (customer: Customer, orderId: string, ok: (v: Answer) => boolean, what: string) =>
+    eventually(`order ${orderId} ${what}`, () => get(`/mypage/orders/${orderId}`, customer.token), (r) => r.status === 200 && ok(r));
+  const orderIs = (customer: Customer, orderId: string, status: string) =>
+    eventually(`order ${orderId} to be ${status}`, () => get(`/orders/${orderId}`, customer.token), (r) => r.body?.status === status);
+  const messagesOf = (customer: Customer, orderId: string, types: string[]) =>
+    eventually(
+      `messages ${types.join(', ')} for order ${orderId}`,
+      async () => ((await get('/messages', customer.token)).body as { type: string; orderId: string | null }[]).filter((m) => m.orderId === orderId),
+      (ms) => types.every((t) => ms.some((m) => m.type === t)),
+    );
+  const paymentIs = (customer: Customer, orderId: string, status: string) =>
+    eventually(`payment of ${orderId} to be ${status}`, () => get(`/payments/${orderId}`, customer.token), (r) => r.body?.status === status);
+  const accept = async (orderId: string) => {
+    const res = await call(gw, 'POST', `/store/orders/${orderId}/accept`, clerk);
+    expect([res.status, res.body]).toEqual([200, expect.objectContaining({ orderId, status: 'ACCEPTED' })]);
+  };
+
+  beforeAll(async () => {
+    shop = await startShop({
+      env: { RATE_LIMIT_IP: '100000', RATE_LIMIT_USER: '100000' },
+      perApp: { ordermanagement: { STORE_AUTO_ACCEPT: 'false' } },
+    });
+    gw = shop.gateway;
+    clerk = await logIn(gw, shop.clerk.email, shop.clerk.password);
+    const catalog = await call(gw, 'GET', '/products');
+    expect(catalog.status).toBe(200);
+    product = (catalog.body as { id: string; stock: number; price: number; salePrice: number | null }[]).sort((a, b) => b.stock - a.stock)[0];
+    expect(await stockOf(product.id)).toBeGreaterThan(20);
+    alice = await newCustomer(gw, 'alice');
+  }, 120_000);
+
+  afterAll(async () => {
+    await shop?.stop();
+  }, 60_000);
+
+  let delivered: string;
+
+  it('happy path: PENDING → RECEIVED → (clerk accepts) SHIPPING → (clerk completes) DELIVERED; every service agrees', async () => {
+    const placed = await place(alice, product.id, 2);
+    const orderId: string = placed.body.id;
+    delivered = orderId;
+    expect(placed.body.totalAmount).toBe(2 * (product.salePrice ?? product.price));
+
+    await myPage(alice, orderId, (r) => r.body.status === 'RECEIVED' && r.body.paymentStatus === 'APPROVED', 'RECEIVED and paid');
+    await accept(orderId);
+    await myPage(alice, orderId, (r) => r.body.status === 'SHIPPING' && r.body.deliveryStatus === 'STARTED', 'SHIPPING');
+    const completed = await call(gw, 'POST', `/deliveries/${orderId}/complete`, clerk);
+    expect([completed.status, completed.body.status]).toEqual([200, 'COMPLETED']);
+    const page = await myPage(alice, orderId, (r) => r.body.status === 'DELIVERED', 'DELIVERED');
+
+    // The order's own row and myPage are fed by two consumer groups: each gets there in its own time.
+    expect((await orderIs(alice, orderId, 'DELIVERED')).body).toMatchObject({ id: orderId, statusReason: null, totalAmount: placed.body.totalAmount });
+    expect((await get(`/payments/${orderId}`, alice.token)).body).toMatchObject({ orderId, status: 'APPROVED', amount: placed.body.totalAmount });
+    expect((await get(`/deliveries/${orderId}`, alice.token)).body).toMatchObject({ orderId, status: 'COMPLETED', address: address.deliveryAddress });
+    await messagesOf(alice, orderId, ['DELIVERY_STARTED', 'DELIVERY_COMPLETED']);
+    expect(page.body).toMatchObject({ orderId, paymentStatus: 'APPROVED', deliveryStatus: 'COMPLETED', totalAmount: placed.body.totalAmount });
+    expect(page.body.history.map((h: { eventType: string }) => h.eventType)).toEqual(
+      expect.arrayContaining(['OrderPlaced', 'PaymentApproved', 'StoreOrderReceived', 'OrderAccepted', 'DeliveryStarted', 'DeliveryCompleted']),
+    );
+  });
+
+  it('payment declined: REJECTED / PAYMENT_FAILED, stock unchanged, ORDER_REJECTED told', async () => {
+    const before = await stockOf(product.id);
+    const orderId = (await place(alice, product.id, 1, 'tok_decline')).body.id;
+    const order = await orderIs(alice, orderId, 'REJECTED');
+    expect(order.body.statusReason).toBe('PAYMENT_FAILED');
+    expect((await get(`/payments/${orderId}`, alice.token)).body).toMatchObject({ status: 'FAILED', reason: 'CARD_DECLINED' });
+    await messagesOf(alice, orderId, ['ORDER_REJECTED']);
+    expect(await stockOf(product.id)).toBe(before);
+  });
+
+  it('out of stock: REJECTED / OUT_OF_STOCK, the charge refunded, stock still 1, ORDER_REJECTED told', async () => {
+    const created = await call(gw, 'POST', '/products', clerk, { name: 'Last One Toaster', category: 'kitchen', price: 39_000, stock: 1 });
+    expect(created.status).toBe(201);
+    const orderId = (await place(alice, created.body.id, 2)).body.id;
+    const order = await orderIs(alice, orderId, 'REJECTED');
+    expect(order.body.statusReason).toBe('OUT_OF_STOCK');
+    await paymentIs(alice, orderId, 'REFUNDED');
+    await messagesOf(alice, orderId, ['ORDER_REJECTED']);
+    expect(await stockOf(created.body.id)).toBe(1);
+  });
+
+  describe('the customer cancels', () => {
+    it('at once after placing: CANCELED, any charge refunded, stock as before, no delivery', async () => {
+      const before = await stockOf(product.id);
+      const orderId = (await place(alice, product.id, 3)).body.id;
+      const cancel = await call(gw, 'POST', `/orders/${orderId}/cancel`, alice.token);
+      expect([cancel.status, cancel.body]).toEqual([202, { id: orderId, status: 'CANCELING' }]);
+      await orderIs(alice, orderId, 'CANCELED');
+      const payment = await get(`/payments/${orderId}`, alice.token);
+      // Canceled before the charge: no payment to show (404); charged first: refunded.
+      expect(payment.status === 404 ? 'never charged' : payment.body.status).toMatch(/^(never charged|REFUNDED)$/);
+      expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
+      expect(await stockOf(product.id)).toBe(before);
+    });
+
+    it('right after the clerk accepted: CANCELED, refunded, stock restored, no delivery under way', async () => {
+      const before = await stockOf(product.id);
+      const orderId = (await place(alice, product.id, 2)).body.id;
+      await myPage(alice, orderId, (r) => r.body.status === 'RECEIVED', 'RECEIVED');
+      expect(await stockOf(product.id)).toBe(before - 2);
+      await accept(orderId);
+      expect((await call(gw, 'POST', `/orders/${orderId}/cancel`, alice.token)).status).toBe(202);
+      await orderIs(alice, orderId, 'CANCELED');
+      await paymentIs(alice, orderId, 'REFUNDED');
+      const delivery = await get(`/deliveries/${orderId}`, alice.token);
+      // The cancel may reach the delivery service before or after the acceptance started one.
+      expect(delivery.status === 404 ? 'never started' : delivery.body.status).toMatch(/^(never started|CANCELED)$/);
+      expect(await stockOf(product.id)).toBe(before);
+      await messagesOf(alice, orderId, ['ORDER_CANCELED']);
+    });
+
+    it('while SHIPPING: CANCELED, refunded, stock restored, delivery CANCELED', async () => {
+      const before = await stockOf(product.id);
+      const orderId = (await place(alice, product.id, 1)).body.id;
+      await myPage(alice, orderId, (r) => r.body.status === 'RECEIVED', 'RECEIVED');
+      await accept(orderId);
+      await myPage(alice, orderId, (r) => r.body.status === 'SHIPPING', 'SHIPPING');
+      expect((await call(gw, 'POST', `/orders/${orderId}/cancel`, alice.token)).status).toBe(202);
+      await orderIs(alice, orderId, 'CANCELED');
+      await paymentIs(alice, orderId, 'REFUNDED');
+      expect((await get(`/deliveries/${orderId}`, alice.token)).body).toMatchObject({ orderId, status: 'CANCELED' });
+      expect(await stockOf(product.id)).toBe(before);
+      await messagesOf(alice, orderId, ['DELIVERY_STARTED', 'DELIVERY_CANCELED', 'ORDER_CANCELED']);
+    });
+
+    it('when the refund fails: CANCELED, myPage paymentStatus REFUND_FAILED', async () => {
+      const orderId = (await place(alice, product.id, 1, 'tok_refund_fail')).body.id;
+      await myPage(alice, orderId, (r) => r.body.status === 'RECEIVED', 'RECEIVED');
+      expect((await call(gw, 'POST', `/orders/${orderId}/cancel`, alice.token)).status).toBe(202);
+      await myPage(alice, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUND_FAILED', 'CANCELED with a failed refund');
+      expect((await get(`/orders/${orderId}`, alice.token)).body.status).toBe('CANCELED');
+      expect((await get(`/payments/${orderId}`, alice.token)).body.status).toBe('REFUND_FAILED');
+    });
+  });
+
+  it("another customer sees none of the first customer's order: 404 everywhere", async () => {
+    const bob = await newCustomer(gw, 'bob');
+    for (const path of [`/orders/${delivered}`, `/payments/${delivered}`, `/deliveries/${delivered}`, `/mypage/orders/${delivered}`]) {
+      expect([path, (await get(path, bob.token)).status]).toEqual([path, 404]);
+    }
+    expect((await get(`/orders/${delivered}`, alice.token)).status).toBe(200);
+  });
+});

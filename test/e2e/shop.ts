@@ -1,0 +1,209 @@
+/**
+ * The whole shop as separate processes, for the end-to-end test and the shop benchmark: the seven apps from their
+ * TypeScript sources (as `npm start` runs them, but on free ports, each on a database of its own named for this run),
+ * the gateway in front, every service verifying tokens against this run's user service. Loaded by jest and, for the
+ * benchmark, by @swc-node/register.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Topics } from '@homestore/events';
+import { createKafka } from '@homestore/messaging';
+import { setGroupOffsets } from '../../apps/order/src/mypage/rebuild';
+
+export const ROOT = join(__dirname, '..', '..');
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const SERVICES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message'] as const;
+export type Service = (typeof SERVICES)[number] | 'gateway';
+
+export interface Proc {
+  name: Service;
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | string>;
+}
+
+export interface Shop {
+  gateway: string;
+  procs: Proc[];
+  clerk: { email: string; password: string };
+  /** SIGTERM to every process, wait for them, then drop this run's databases. Never throws. */
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function launch(name: Service, env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { name, url: `http://127.0.0.1:${env.PORT}`, child, output: () => output, exited };
+}
+
+/**
+ * A fresh consumer group starts at the beginning of its topics, and the broker keeps every event any earlier run
+ * published: the order app's own groups would first replay all of that (dead-lettering other runs' orders) before
+ * reaching this run's. So they start at the topics' current ends, set before any app of this run publishes (the
+ * product replica still gets the catalog: this run's store announces it when it starts).
+ */
+async function startGroupsAtTheEnd(groups: string[]): Promise<void> {
+  const kafka = createKafka('shop-e2e', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets: Record<string, { partition: number; offset: string }[]> = {};
+  try {
+    for (const topic of [Topics.Product, Topics.Order, Topics.Payment, Topics.Store, Topics.Delivery]) {
+      offsets[topic] = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  await Promise.all(groups.map((group) => setGroupOffsets(kafka, group, offsets)));
+}
+
+/** Leaves the broker as this run found it: the order app's groups of this run and their dead-letter topics go. */
+async function forgetGroups(groups: string[]): Promise<void> {
+  const admin = createKafka('shop-e2e', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups(groups).catch(() => undefined);
+    const mine = (await admin.listTopics()).filter((t) => groups.some((g) => t.endsWith(`.${g}.dlq`)));
+    if (mine.length) await admin.deleteTopics({ topics: mine });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function dropDatabases(names: string[]): Promise<void> {
+  const client = new Client({ connectionString: `${SERVER_URL.replace(/\/+$/, '')}/postgres` });
+  await client.connect();
+  try {
+    for (const db of names) await client.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts the seven apps; resolves once the gateway's /health/ready is 200 (every upstream ready). `env` goes to
+ * every app, `perApp` to one. The order app gets consumer groups of its own, starting at the topics' current
+ * ends (startGroupsAtTheEnd) and deleted with their dead-letter topics by `stop`; the other services use their
+ * shared groups (see the e2e spec).
+ */
+export async function startShop(options: { env?: Record<string, string>; perApp?: Partial<Record<Service, Record<string, string>>>; readyTimeoutMs?: number } = {}): Promise<Shop> {
+  const run = randomUUID().slice(0, 8);
+  const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (s) => [s, await freePort()]))) as Record<Service, number>;
+  const url = (s: Service) => `http://127.0.0.1:${ports[s]}`;
+  const clerk = { email: `clerk.${run}@homestore.local`, password: `clerk-${run}-pass` };
+  const databases = SERVICES.map((s) => `hs_e2e_${s}_${run}`);
+  const common = { AUTH_JWKS_URL: `${url('user')}/.well-known/jwks.json`, ...options.env };
+  const orderGroups = { ORDER_CONSUMER_GROUP: `order-e2e-${run}`, ORDER_MYPAGE_CONSUMER_GROUP: `order-mypage-e2e-${run}` };
+  const procs: Proc[] = [];
+  const stop = async () => {
+    await Promise.all(
+      procs.map(async (p) => {
+        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+        const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+        await p.exited;
+        clearTimeout(timer);
+      }),
+    );
+    await dropDatabases(databases).catch(() => undefined);
+    await forgetGroups(Object.values(orderGroups)).catch(() => undefined);
+  };
+  try {
+    await startGroupsAtTheEnd(Object.values(orderGroups));
+    for (const s of SERVICES) {
+      procs.push(
+        launch(s, {
+          ...common,
+          PORT: String(ports[s]),
+          DATABASE_NAME: `hs_e2e_${s}_${run}`,
+          ...(s === 'user' && { STORE_ADMIN_EMAIL: clerk.email, STORE_ADMIN_PASSWORD: clerk.password }),
+          ...(s === 'order' && orderGroups),
+          ...options.perApp?.[s],
+        }),
+      );
+    }
+    const upstreams = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, url(s)]));
+    const gateway = launch('gateway', { ...common, ...upstreams, PORT: String(ports.gateway), ...options.perApp?.gateway });
+    procs.push(gateway);
+    await untilReady(gateway, procs, options.readyTimeoutMs ?? 90_000);
+    return { gateway: gateway.url, procs, clerk, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function untilReady(gateway: Proc, procs: Proc[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let dead: Proc | undefined;
+  for (const p of procs) void p.exited.then(() => (dead ??= p));
+  while (Date.now() < deadline && !dead) {
+    try {
+      const res = await fetch(`${gateway.url}/health/ready`);
+      await res.body?.cancel();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const who = dead ? `${dead.name} exited` : 'timed out';
+  throw new Error(`the shop did not become ready (${who}):\n${procs.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n')}`);
+}
+
+export interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** One JSON call to the gateway. */
+export async function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** A new customer, signed up and logged in through the gateway. */
+export async function newCustomer(base: string, label = 'customer'): Promise<{ id: string; token: string; email: string }> {
+  const email = `${label}.${randomUUID().slice(0, 12)}@shop.example`;
+  const password = 'correct-horse-1';
+  const signup = await call(base, 'POST', '/auth/signup', undefined, { email, password, name: 'Kim Minji', phone: '010-1234-5678' });
+  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${JSON.stringify(signup.body)}`);
+  return { id: signup.body.id, token: await logIn(base, email, password), email };
+}
+
+export async function logIn(base: string, email: string, password: string): Promise<string> {
+  const login = await call(base, 'POST', '/auth/login', undefined, { email, password });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body.accessToken;
+}
