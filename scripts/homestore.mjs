@@ -242,6 +242,7 @@ async function createTopics(brokers) {
   const partitions = positiveInt('KAFKA_PARTITIONS');
   const replicationFactor = positiveInt('KAFKA_REPLICATION_FACTOR');
   const { ALL_TOPICS } = requireFromRoot(join(ROOT, 'dist/libs/events/src/topics.js'));
+  const { ensureTopics } = requireFromRoot(join(ROOT, 'dist/libs/messaging/src/kafka.js'));
   const { Kafka, logLevel } = requireFromRoot('kafkajs');
   const kafka = new Kafka({ clientId: 'homestore-provision', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } });
   const admin = kafka.admin();
@@ -250,11 +251,7 @@ async function createTopics(brokers) {
     const existing = new Set(await admin.listTopics());
     const missing = ALL_TOPICS.filter((t) => !existing.has(t));
     if (missing.length) {
-      // Resolves false instead of failing when another process created them meanwhile.
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
-      });
+      await ensureTopics(kafka, missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })));
       say(`created ${missing.length} topics (${partitions} partitions, replication factor ${replicationFactor}): ${missing.join(', ')}`);
     }
     const present = ALL_TOPICS.filter((t) => existing.has(t));

@@ -28,7 +28,7 @@ import {
   Topics,
   deadLetterTopic,
 } from '@homestore/events';
-import { buildEnvelope, createKafka, createProducer, newContext } from '@homestore/messaging';
+import { buildEnvelope, createKafka, createProducer, ensureTopics, newContext } from '@homestore/messaging';
 import { configureHttp, databaseUrl, loadConfig } from '@homestore/platform';
 import { ConsumerGroups } from '../src/consumer-groups';
 import { MyPageStore } from '../src/mypage/mypage.store';
@@ -152,9 +152,9 @@ describe('order service (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     issuer = await tokenIssuer();
     [aliceToken, bobToken] = await Promise.all([issuer.token(alice), issuer.token(bob)]);
+    await ensureTopics(kafka, ALL_TOPICS.map((topic) => ({ topic, numPartitions: 6 })));
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: ALL_TOPICS.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
     // The topics hold other runs' events: this run's groups start at their current ends (the rebuild reads them all).
     const groups = [
       [ConsumerGroups.saga, [Topics.Product, Topics.Payment, Topics.Store, Topics.Delivery]],

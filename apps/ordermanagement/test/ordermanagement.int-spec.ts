@@ -9,7 +9,7 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { Role } from '@homestore/auth';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
-import { buildEnvelope, createKafka, createProducer, newContext, traceparent } from '@homestore/messaging';
+import { buildEnvelope, createKafka, createProducer, ensureTopics, newContext, traceparent } from '@homestore/messaging';
 import { configureHttp, loadConfig } from '@homestore/platform';
 import { dropDatabase, eventually } from '@homestore/testing';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
@@ -60,9 +60,9 @@ async function startApp(env: Record<string, string>): Promise<{ app: INestApplic
 
 /** Collects every message published to the watched topics from now on (starting at their current ends). */
 async function watchTopics(kafka: Kafka, seen: Seen[]): Promise<Consumer> {
+  await ensureTopics(kafka, [...WATCHED, Topics.Payment, Topics.Order].map((topic) => ({ topic, numPartitions: 6 })));
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [...WATCHED, Topics.Payment, Topics.Order].map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
   const ends = await Promise.all(WATCHED.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
   await admin.disconnect();
   const consumer = kafka.consumer({ groupId: `ordermanagement-test-watch-${randomUUID()}`, maxWaitTimeInMs: 100 });

@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { TokenVerifier } from '@homestore/auth';
 import { decodeEnvelope, decodeEvent, EventDefinition, Topics, UserProfileUpdated, UserRegistered } from '@homestore/events';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
-import { createKafka } from '@homestore/messaging';
+import { createKafka, ensureTopics } from '@homestore/messaging';
 import { configureHttp, databaseUrl, loadConfig } from '@homestore/platform';
 import { AccessTokens } from '../src/access-tokens';
 import { UserConfig } from '../src/user.config';
@@ -79,10 +79,7 @@ describe('user service (real Kafka and PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: Topics.User, numPartitions: 6 }], waitForLeaders: true });
-    await admin.disconnect();
+    await ensureTopics(kafka, [{ topic: Topics.User, numPartitions: 6 }]);
     ({ app, base } = await startUserApp(database));
   });
 

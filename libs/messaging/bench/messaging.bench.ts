@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import type { DataSource } from 'typeorm';
-import { createProducer, EventConsumer, Outbox, OutboxRelay } from '../src';
+import { createProducer, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '../src';
 import { createTopic, dropDatabase, eventually, header, newMetrics, outcomes, readTopic, testDatabase, testEvent, testKafka } from '../test/support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -100,10 +100,7 @@ async function consumeRate(ds: DataSource): Promise<number> {
 async function steadyLatency(ds: DataSource): Promise<{ p50: number; p99: number; max: number; count: number; achieved: number }> {
   // The broker stamps each record as it appends it: that is the moment of publication.
   const steadyTopic = `${topic}.steady`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: steadyTopic, numPartitions: PARTITIONS, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }], waitForLeaders: true });
-  await admin.disconnect();
+  await ensureTopics(kafka, [{ topic: steadyTopic, numPartitions: PARTITIONS, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }]);
   const Steady = testEvent(steadyTopic);
   const producer = createProducer(kafka);
   await producer.connect();

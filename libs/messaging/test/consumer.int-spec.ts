@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, EventEnvelope } from '@homestore/events';
-import { createKafka, EventConsumer, EventConsumerOptions, DeadLetterHeaders, MessagingMetrics } from '../src';
+import { createKafka, ensureTopics, EventConsumer, EventConsumerOptions, DeadLetterHeaders, MessagingMetrics } from '../src';
 import {
   BROKERS,
   Behaviour,
@@ -189,8 +189,8 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
       expect(await committedOffset()).toBe(-1);
       expect(await effects()).toEqual([]);
 
-      await admin.createTopics({ topics: [{ topic: deadLetterTopic(topic, group), numPartitions: 1 }], waitForLeaders: true });
       await admin.disconnect();
+      await ensureTopics(kafka, [{ topic: deadLetterTopic(topic, group), numPartitions: 1 }]);
       await eventually('the good message after the poison one', effects, (e) => e.length === 1, 30_000);
       await eventually('the offsets to be committed', committedOffset, (o) => o === 2);
       expect(await endOffset(deadLetterTopic(topic, group))).toBe(1);

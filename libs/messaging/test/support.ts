@@ -6,7 +6,7 @@ import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'type
 import { defineEvent, EventOf, Topic } from '@homestore/events';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
 import { dropDatabase, eventually } from '@homestore/testing';
-import { CreateMessagingTables1763800000000, createKafka, createProducer, MessagingMetrics } from '../src';
+import { CreateMessagingTables1763800000000, createKafka, createProducer, ensureTopics, MessagingMetrics } from '../src';
 
 export { dropDatabase, eventually };
 
@@ -73,10 +73,7 @@ export function testKafka(clientId = 'test'): Kafka {
 }
 
 export async function createTopic(kafka: Kafka, topic: string, numPartitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
-  await admin.disconnect();
+  await ensureTopics(kafka, [{ topic, numPartitions }]);
 }
 
 export function newMetrics(): MessagingMetrics {

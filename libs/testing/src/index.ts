@@ -9,7 +9,7 @@ import { exportJWK, SignJWT } from 'jose';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
-import { createKafka, createProducer } from '@homestore/messaging';
+import { createKafka, createProducer, ensureTopics } from '@homestore/messaging';
 import { configureHttp, databaseUrl, loadConfig, ServiceConfig } from '@homestore/platform';
 
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -126,10 +126,7 @@ export class TestPublisher {
 }
 
 export async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 6 })), waitForLeaders: true });
-  await admin.disconnect();
+  await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: 6 })));
 }
 
 export async function dropDatabase(name: string): Promise<void> {

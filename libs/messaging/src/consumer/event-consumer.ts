@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Produce
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, decodeEnvelope, decodeEvent, EventDefinition, EventEnvelope, EnvelopeHeaders } from '@homestore/events';
 import { crashPoint } from '../crash-points';
+import { ensureTopics } from '../kafka';
 import { newTraceId, runInContext, traceIdOf } from '../message-context';
 import type { MessagingMetrics } from '../metrics';
 import { backoffMs, DEFAULT_RETRY_POLICY, isPermanent, RetryPolicy } from './retry-policy';
@@ -284,15 +285,16 @@ export class EventConsumer {
   private async createDeadLetterTopics(): Promise<void> {
     const admin = this.options.kafka.admin();
     await admin.connect();
+    let topics: { name: string; partitions: unknown[] }[];
     try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: this.topics });
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: topics.map((t) => ({ topic: deadLetterTopic(t.name, this.group), numPartitions: t.partitions.length })),
-      });
+      ({ topics } = await admin.fetchTopicMetadata({ topics: this.topics }));
     } finally {
       await admin.disconnect();
     }
+    await ensureTopics(
+      this.options.kafka,
+      topics.map((t) => ({ topic: deadLetterTopic(t.name, this.group), numPartitions: t.partitions.length })),
+    );
   }
 
   private async purgeInbox(retentionMs: number): Promise<void> {
