@@ -6,8 +6,8 @@ import { Answer, call, logIn, newCustomer, Shop, startShop } from './shop';
  * spoken to through the gateway only, as a customer and the store clerk would. The store does not accept by itself
  * (STORE_AUTO_ACCEPT=false): the clerk accepts through the API.
  *
- * payment, ordermanagement, delivery and message consume in their usual groups, shared with anything else running
- * on the broker (in CI nothing else does); so every assertion is about the orders and customers made here.
+ * Every app consumes in consumer groups of this run's own (CONSUMER_GROUP_PREFIX), so a shop running beside the
+ * test takes none of its events; the topics are shared, so every assertion is about the orders and customers made here.
  */
 
 type Customer = { id: string; token: string };

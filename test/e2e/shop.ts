@@ -9,9 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Topics } from '@homestore/events';
-import { createKafka } from '@homestore/messaging';
-import { setGroupOffsets } from '../../apps/order/src/mypage/rebuild';
+import { ALL_EVENTS, SUBSCRIPTIONS } from '@homestore/events';
+import { createKafka, setGroupOffsets } from '@homestore/messaging';
 
 export const ROOT = join(__dirname, '..', '..');
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -57,34 +56,46 @@ function launch(name: Service, env: Record<string, string>): Proc {
   return { name, url: `http://127.0.0.1:${env.PORT}`, child, output: () => output, exited };
 }
 
+/** Every consumer group of the shop (libs/events' subscription list) with the topics it reads. */
+function shopGroups(): Map<string, string[]> {
+  const groups = new Map<string, Set<string>>();
+  for (const event of ALL_EVENTS) {
+    for (const { group } of SUBSCRIPTIONS[event.type] ?? []) groups.set(group, (groups.get(group) ?? new Set()).add(event.topic));
+  }
+  return new Map([...groups].map(([group, topics]) => [group, [...topics]]));
+}
+
 /**
- * A fresh consumer group starts at the beginning of its topics, and the broker keeps every event any earlier run
- * published: the order app's own groups would first replay all of that (dead-lettering other runs' orders) before
- * reaching this run's. So they start at the topics' current ends, set before any app of this run publishes (the
- * product replica still gets the catalog: this run's store announces it when it starts).
+ * This run's apps join groups of their own (CONSUMER_GROUP_PREFIX), so a running shop never takes their partitions.
+ * A fresh group would start at the beginning of its topics, which hold every event earlier runs published: these
+ * start at the topics' current ends instead, set before any app of this run publishes (the order app's product
+ * replica still gets the catalog: this run's store announces it when it starts).
  */
-async function startGroupsAtTheEnd(groups: string[]): Promise<void> {
+async function startGroupsAtTheEnd(prefix: string): Promise<void> {
   const kafka = createKafka('shop-e2e', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
+  const groups = shopGroups();
   const admin = kafka.admin();
   await admin.connect();
-  const offsets: Record<string, { partition: number; offset: string }[]> = {};
+  const ends: Record<string, { partition: number; offset: string }[]> = {};
   try {
-    for (const topic of [Topics.Product, Topics.Order, Topics.Payment, Topics.Store, Topics.Delivery]) {
-      offsets[topic] = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
+    for (const topic of new Set([...groups.values()].flat())) {
+      ends[topic] = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
     }
   } finally {
     await admin.disconnect();
   }
-  await Promise.all(groups.map((group) => setGroupOffsets(kafka, group, offsets)));
+  await Promise.all(
+    [...groups].map(([group, topics]) => setGroupOffsets(kafka, `${prefix}${group}`, Object.fromEntries(topics.map((t) => [t, ends[t]])))),
+  );
 }
 
-/** Leaves the broker as this run found it: the order app's groups of this run and their dead-letter topics go. */
-async function forgetGroups(groups: string[]): Promise<void> {
+/** Leaves the broker as this run found it: this run's groups and their dead-letter topics go. */
+async function forgetGroups(prefix: string): Promise<void> {
   const admin = createKafka('shop-e2e', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').admin();
   await admin.connect();
   try {
-    await admin.deleteGroups(groups).catch(() => undefined);
-    const mine = (await admin.listTopics()).filter((t) => groups.some((g) => t.endsWith(`.${g}.dlq`)));
+    await admin.deleteGroups([...shopGroups().keys()].map((g) => `${prefix}${g}`)).catch(() => undefined);
+    const mine = (await admin.listTopics()).filter((t) => t.includes(`.${prefix}`) && t.endsWith('.dlq'));
     if (mine.length) await admin.deleteTopics({ topics: mine });
   } finally {
     await admin.disconnect();
@@ -103,9 +114,8 @@ async function dropDatabases(names: string[]): Promise<void> {
 
 /**
  * Starts the seven apps; resolves once the gateway's /health/ready is 200 (every upstream ready). `env` goes to
- * every app, `perApp` to one. The order app gets consumer groups of its own, starting at the topics' current
- * ends (startGroupsAtTheEnd) and deleted with their dead-letter topics by `stop`; the other services use their
- * shared groups (see the e2e spec).
+ * every app, `perApp` to one. Every app joins consumer groups of this run's own, starting at the topics' current
+ * ends (startGroupsAtTheEnd) and deleted with their dead-letter topics by `stop`.
  */
 export async function startShop(options: { env?: Record<string, string>; perApp?: Partial<Record<Service, Record<string, string>>>; readyTimeoutMs?: number } = {}): Promise<Shop> {
   const run = randomUUID().slice(0, 8);
@@ -113,8 +123,8 @@ export async function startShop(options: { env?: Record<string, string>; perApp?
   const url = (s: Service) => `http://127.0.0.1:${ports[s]}`;
   const clerk = { email: `clerk.${run}@homestore.local`, password: `clerk-${run}-pass` };
   const databases = SERVICES.map((s) => `hs_e2e_${s}_${run}`);
-  const common = { AUTH_JWKS_URL: `${url('user')}/.well-known/jwks.json`, ...options.env };
-  const orderGroups = { ORDER_CONSUMER_GROUP: `order-e2e-${run}`, ORDER_MYPAGE_CONSUMER_GROUP: `order-mypage-e2e-${run}` };
+  const prefix = `e2e-${run}.`;
+  const common = { AUTH_JWKS_URL: `${url('user')}/.well-known/jwks.json`, CONSUMER_GROUP_PREFIX: prefix, ...options.env };
   const procs: Proc[] = [];
   const stop = async () => {
     await Promise.all(
@@ -126,10 +136,10 @@ export async function startShop(options: { env?: Record<string, string>; perApp?
       }),
     );
     await dropDatabases(databases).catch(() => undefined);
-    await forgetGroups(Object.values(orderGroups)).catch(() => undefined);
+    await forgetGroups(prefix).catch(() => undefined);
   };
   try {
-    await startGroupsAtTheEnd(Object.values(orderGroups));
+    await startGroupsAtTheEnd(prefix);
     for (const s of SERVICES) {
       procs.push(
         launch(s, {
@@ -137,7 +147,6 @@ export async function startShop(options: { env?: Record<string, string>; perApp?
           PORT: String(ports[s]),
           DATABASE_NAME: `hs_e2e_${s}_${run}`,
           ...(s === 'user' && { STORE_ADMIN_EMAIL: clerk.email, STORE_ADMIN_PASSWORD: clerk.password }),
-          ...(s === 'order' && orderGroups),
           ...options.perApp?.[s],
         }),
       );

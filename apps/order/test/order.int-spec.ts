@@ -28,16 +28,18 @@ import {
   Topics,
   deadLetterTopic,
 } from '@homestore/events';
-import { buildEnvelope, createKafka, createProducer, ensureTopics, newContext } from '@homestore/messaging';
+import { buildEnvelope, consumerGroup, createKafka, createProducer, ensureTopics, newContext, setGroupOffsets } from '@homestore/messaging';
 import { configureHttp, databaseUrl, loadConfig } from '@homestore/platform';
-import { ConsumerGroups } from '../src/consumer-groups';
+import { ConsumerGroups as Names } from '../src/consumer-groups';
 import { MyPageStore } from '../src/mypage/mypage.store';
-import { MYPAGE_TOPICS, rebuildMyPage, setGroupOffsets } from '../src/mypage/rebuild';
+import { MYPAGE_TOPICS, rebuildMyPage } from '../src/mypage/rebuild';
 import { OrderConfig } from '../src/order.config';
 import { OrderModule } from '../src/order.module';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+/** This run's groups (consumer-groups.env.ts sets the prefix). */
+const ConsumerGroups = { saga: consumerGroup(process.env, Names.saga), myPage: consumerGroup(process.env, Names.myPage) };
 
 /** Signs tokens as the user service would, and serves the public key as a JWKS. */
 async function tokenIssuer() {

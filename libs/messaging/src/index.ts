@@ -6,6 +6,8 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './consumer/retry-policy';
 export * from './consumer/event-consumer';
+export * from './consumer/group-name';
+export * from './consumer/group-offsets';
 export * from './nest/on-event.decorator';
 export * from './nest/messaging.module';
 export * from './nest/request-context.middleware';

@@ -48,6 +48,13 @@ export class ServiceConfig {
   @IsInt() @Min(1) @Max(64)
   CONSUMER_CONCURRENCY: number = 3;
 
+  /**
+   * Put before every consumer group name (and so in its dead-letter topics' names). Empty in a deployment; a test
+   * or benchmark sets it so its apps never share a group with a running shop.
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]*$/, { message: 'CONSUMER_GROUP_PREFIX may hold only letters, digits, ".", "_" and "-"' })
+  CONSUMER_GROUP_PREFIX?: string;
+
   @IsString()
   SERVICE_VERSION: string = process.env.npm_package_version ?? '0.0.0';
 

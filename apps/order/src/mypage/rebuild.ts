@@ -9,7 +9,7 @@ import { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { decodeEnvelope, decodeEvent, EventDefinition, Topics } from '@homestore/events';
-import { createKafka } from '@homestore/messaging';
+import { consumerGroup, createKafka, setGroupOffsets } from '@homestore/messaging';
 import { databaseUrl, dataSourceOptions, ensureDatabase, loadConfig } from '@homestore/platform';
 import { ConsumerGroups } from '../consumer-groups';
 import { orderMigrations } from '../infrastructure/migrations';
@@ -105,54 +105,6 @@ export async function rebuildMyPage({ dataSource, kafka, group, topics = MYPAGE_
   }
 }
 
-/**
- * Commits these offsets for a consumer group that has no live members, for every topic in one group join (kafkajs'
- * admin.setOffsets joins once per topic, seconds each). Same technique: a paused member seeks, and kafkajs commits
- * the seeks as it fetches; done once the group's committed offsets read back as asked.
- */
-export async function setGroupOffsets(kafka: Kafka, groupId: string, offsets: Record<string, { partition: number; offset: string }[]>): Promise<void> {
-  const topics = Object.keys(offsets);
-  const wanted = topics.flatMap((topic) => offsets[topic].map((p) => `${topic}:${p.partition}:${p.offset}`)).sort();
-  const admin = kafka.admin();
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
-  await Promise.all([admin.connect(), consumer.connect()]);
-  try {
-    const committed = async () =>
-      (await admin.fetchOffsets({ groupId, topics }))
-        .flatMap((t) => t.partitions.map((p) => `${t.topic}:${p.partition}:${p.offset}`))
-        .sort();
-    await consumer.subscribe({ topics, fromBeginning: true });
-    let settled = false;
-    let checking: Promise<unknown> | undefined;
-    let removeListener = () => undefined as unknown;
-    await new Promise<void>((resolve, reject) => {
-      const finish = (error?: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        removeListener();
-        if (error) reject(error);
-        else resolve();
-      };
-      const timer = setTimeout(() => finish(new Error(`offsets of ${groupId} were not committed in time`)), 60_000);
-      removeListener = consumer.on(consumer.events.FETCH, () => {
-        if (settled || checking) return;
-        // One check at a time, awaited before the admin disconnects: a late one would reconnect it.
-        checking = committed()
-          .then((now) => now.join() === wanted.join() && finish(), finish)
-          .finally(() => (checking = undefined));
-      });
-      consumer.run({ eachBatchAutoResolve: false, eachBatch: async () => undefined }).catch(finish);
-      consumer.pause(topics.map((topic) => ({ topic })));
-      for (const topic of topics) for (const { partition, offset } of offsets[topic]) consumer.seek({ topic, partition, offset });
-    });
-    await checking;
-  } finally {
-    await consumer.disconnect();
-    await admin.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const config = loadConfig('order', OrderConfig);
   const name = config.DATABASE_NAME ?? 'homestore_order';
@@ -163,7 +115,7 @@ async function main(): Promise<void> {
   const logger = new Logger('mypage:rebuild');
   logger.log('rebuilding myPage while the order app is stopped (its consumer group must have no members)');
   try {
-    await rebuildMyPage({ dataSource, kafka, group: ConsumerGroups.myPage, log: (line) => logger.log(line) });
+    await rebuildMyPage({ dataSource, kafka, group: consumerGroup(config, ConsumerGroups.myPage), log: (line) => logger.log(line) });
   } finally {
     await dataSource.destroy();
   }

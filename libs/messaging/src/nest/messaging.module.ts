@@ -15,6 +15,7 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { HealthRegistry, SERVICE_NAME, ServiceConfig } from '@homestore/platform';
 import { EventConsumer, EventHandlerRegistration } from '../consumer/event-consumer';
+import { consumerGroup } from '../consumer/group-name';
 import { createKafka, createProducer } from '../kafka';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
@@ -117,7 +118,7 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const meta: OnEventMetadata | undefined = Reflect.getMetadata(ON_EVENT, instance[method] as object);
         if (!meta) continue;
-        const group = meta.group ?? this.service;
+        const group = consumerGroup(this.config, meta.group ?? this.service);
         const handle = (instance[method] as EventHandlerRegistration['handle']).bind(instance);
         groups.set(group, [...(groups.get(group) ?? []), { definition: meta.definition, handle }]);
       }
