@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { PaymentApproved } from '@homestore/events';
 import { eventually } from '@homestore/testing';
-import { Answer, call, logIn, newCustomer, Shop, startShop } from './shop';
+import { Answer, call, handledSoFar, logIn, newCustomer, Shop, startShop, whilePaused } from './shop';
 
 /*
  * The shop end to end: all seven apps as their own processes (real Kafka and PostgreSQL, databases of this run),
@@ -23,9 +25,11 @@ describe('the shop, end to end through the gateway', () => {
   const get = (path: string, token: string) => call(gw, 'GET', path, token);
   const stockOf = async (productId: string): Promise<number> => (await call(gw, 'GET', `/products/${productId}`)).body.stock;
 
+  const orderOf = (items: { productId: string; quantity: number }[], cardToken = 'tok_visa') => ({ items, ...address, payment: { method: 'card', cardToken } });
+
   /** POST /orders, retried while the order service's product replica does not know the product yet. */
   async function place(customer: Customer, productId: string, quantity = 1, cardToken = 'tok_visa'): Promise<Answer> {
-    const body = { items: [{ productId, quantity }], ...address, payment: { method: 'card', cardToken } };
+    const body = orderOf([{ productId, quantity }], cardToken);
     const res = await eventually(
       `the order service to know product ${productId}`,
       () => call(gw, 'POST', '/orders', customer.token, body),
@@ -33,6 +37,20 @@ describe('the shop, end to end through the gateway', () => {
     );
     expect([res.status, res.body.status]).toEqual([201, 'PENDING']);
     return res;
+  }
+
+  /**
+   * Waits, placing no order, until the order service's product replica knows a product: an order for it beside a
+   * product that exists nowhere is refused (422) naming the stranger alone.
+   */
+  async function orderServiceKnows(productId: string): Promise<void> {
+    const body = orderOf([{ productId, quantity: 1 }, { productId: randomUUID(), quantity: 1 }]);
+    const res = await eventually(
+      `the order service to know product ${productId}`,
+      () => call(gw, 'POST', '/orders', alice.token, body),
+      (r) => !(r.status === 422 && String(r.body?.message).includes(productId)),
+    );
+    expect([res.status, res.body.code]).toEqual([422, 'ORDER.UNKNOWN_PRODUCT']);
   }
 
   const myPage = (customer: Customer, orderId: string, ok: (v: Answer) => boolean, what: string) =>
@@ -117,6 +135,47 @@ describe('the shop, end to end through the gateway', () => {
     expect(await stockOf(created.body.id)).toBe(1);
   });
 
+  it('20 orders at once for the last 5 units: 5 RECEIVED, 15 REJECTED / OUT_OF_STOCK and refunded, stock 0', async () => {
+    const created = await call(gw, 'POST', '/products', clerk, { name: 'Last Five Kettle', category: 'kitchen', price: 25_000, stock: 5 });
+    expect(created.status).toBe(201);
+    const productId: string = created.body.id;
+    const customers = await Promise.all([1, 2, 3, 4, 5].map((n) => newCustomer(gw, `rush${n}`)));
+    await orderServiceKnows(productId);
+
+    const placed = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => customers[i % customers.length]).map(async (customer) => ({
+        customer,
+        res: await call(gw, 'POST', '/orders', customer.token, orderOf([{ productId, quantity: 1 }])),
+      })),
+    );
+    expect(placed.map(({ res }) => [res.status, res.body.status])).toEqual(Array(20).fill([201, 'PENDING']));
+    const orders = placed.map(({ customer, res }) => ({ customer, id: res.body.id as string }));
+
+    const settled = await Promise.all(
+      orders.map(({ customer, id }) =>
+        eventually(`order ${id} to be decided by the store`, () => get(`/orders/${id}`, customer.token), (r) => ['RECEIVED', 'REJECTED'].includes(r.body?.status)),
+      ),
+    );
+    expect(settled.map((r) => `${r.body.status} ${r.body.statusReason}`).sort()).toEqual([
+      ...Array(5).fill('RECEIVED null'),
+      ...Array(15).fill('REJECTED OUT_OF_STOCK'),
+    ]);
+    const storeSide = (await call(gw, 'GET', '/store/orders', clerk)).body as { orderId: string; status: string }[];
+    const ids = new Set(orders.map((o) => o.id));
+    expect(storeSide.filter((o) => ids.has(o.orderId)).map((o) => o.status).sort()).toEqual([...Array(15).fill('OUT_OF_STOCK'), ...Array(5).fill('RECEIVED')]);
+    expect(await stockOf(productId)).toBe(0);
+
+    await Promise.all(
+      orders.map(async ({ customer, id }, i) => {
+        const received = settled[i].body.status === 'RECEIVED';
+        const payment = received ? 'APPROVED' : 'REFUNDED';
+        await paymentIs(customer, id, payment);
+        await myPage(customer, id, (r) => r.body.status === settled[i].body.status && r.body.paymentStatus === payment, `${settled[i].body.status} with payment ${payment}`);
+      }),
+    );
+    expect(await stockOf(productId)).toBe(0);
+  });
+
   describe('the customer cancels', () => {
     it('at once after placing: CANCELED, any charge refunded, stock as before, no delivery', async () => {
       const before = await stockOf(product.id);
@@ -129,6 +188,65 @@ describe('the shop, end to end through the gateway', () => {
       expect(payment.status === 404 ? 'never charged' : payment.body.status).toMatch(/^(never charged|REFUNDED)$/);
       expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
       expect(await stockOf(product.id)).toBe(before);
+    });
+
+    it('before the payment service charges: the store learns of the cancel first and never reserves; CANCELED, refunded', async () => {
+      const before = await stockOf(product.id);
+      // The payment service stalls, so the cancel reaches the store before any PaymentApproved can exist.
+      const orderId = await whilePaused(shop, 'payment', async () => {
+        const id: string = (await place(alice, product.id, 2)).body.id;
+        const cancel = await call(gw, 'POST', `/orders/${id}/cancel`, alice.token);
+        expect([cancel.status, cancel.body]).toEqual([202, { id, status: 'CANCELING' }]);
+        const storeOrder = await eventually(
+          `the store to have recorded the cancel of ${id}`,
+          async () => ((await call(gw, 'GET', '/store/orders?status=CANCELED', clerk)).body as { orderId: string }[]).find((o) => o.orderId === id),
+          (o) => o !== undefined,
+          15_000,
+        );
+        expect(storeOrder).toMatchObject({ orderId: id, status: 'CANCELED', items: [] });
+        // Confirmed by the store, but the payment is not settled: the order waits.
+        expect((await get(`/orders/${id}`, alice.token)).body.status).toBe('CANCELING');
+        return id;
+      });
+
+      // Resumed, the payment service charges (OrderPlaced comes first on the order's partition), then refunds.
+      await orderIs(alice, orderId, 'CANCELED');
+      await paymentIs(alice, orderId, 'REFUNDED');
+      // Refunded means PaymentApproved was published before it: once the store has handled it, nothing more can move.
+      await handledSoFar(shop, 'ordermanagement', PaymentApproved.topic);
+      expect(await stockOf(product.id)).toBe(before);
+      expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
+      const storeOrders = (await call(gw, 'GET', '/store/orders', clerk)).body as { orderId: string; status: string }[];
+      expect(storeOrders.filter((o) => o.orderId === orderId).map((o) => o.status)).toEqual(['CANCELED']);
+      const page = await myPage(alice, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUNDED', 'CANCELED and refunded');
+      expect(page.body.deliveryStatus).toBe('NONE');
+      expect(page.body.history.map((h: { eventType: string }) => h.eventType)).toEqual(
+        expect.arrayContaining(['OrderPlaced', 'OrderCanceled', 'StoreOrderCanceled', 'PaymentApproved', 'PaymentRefunded']),
+      );
+      await messagesOf(alice, orderId, ['ORDER_CANCELED']);
+    });
+
+    it('once PAID, before the store has it: CANCELED, refunded, stock as before, no delivery, ORDER_CANCELED told', async () => {
+      // Read while the store answers: stopped, it answers nothing.
+      const before = await stockOf(product.id);
+      // The store stalls, so the order stays PAID (the store would make it RECEIVED at once).
+      const orderId = await whilePaused(shop, 'ordermanagement', async () => {
+        const id: string = (await place(alice, product.id, 2)).body.id;
+        await eventually(`order ${id} to be PAID`, () => get(`/orders/${id}`, alice.token), (r) => r.body?.status === 'PAID', 15_000);
+        const cancel = await call(gw, 'POST', `/orders/${id}/cancel`, alice.token);
+        expect([cancel.status, cancel.body]).toEqual([202, { id, status: 'CANCELING' }]);
+        return id;
+      });
+
+      await orderIs(alice, orderId, 'CANCELED');
+      await paymentIs(alice, orderId, 'REFUNDED');
+      // PaymentApproved and OrderCanceled reach the store in either order: wait until it has handled both.
+      await handledSoFar(shop, 'ordermanagement', PaymentApproved.topic);
+      expect(await stockOf(product.id)).toBe(before);
+      expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
+      const page = await myPage(alice, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUNDED', 'CANCELED and refunded');
+      expect(page.body.deliveryStatus).toBe('NONE');
+      await messagesOf(alice, orderId, ['ORDER_CANCELED']);
     });
 
     it('right after the clerk accepted: CANCELED, refunded, stock restored, no delivery under way', async () => {

@@ -13,6 +13,7 @@ import { ALL_EVENTS, SUBSCRIPTIONS } from '@homestore/events';
 import { createKafka, setGroupOffsets } from '@homestore/messaging';
 
 export const ROOT = join(__dirname, '..', '..');
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const SERVICES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message'] as const;
 export type Service = (typeof SERVICES)[number] | 'gateway';
@@ -29,6 +30,8 @@ export interface Shop {
   gateway: string;
   procs: Proc[];
   clerk: { email: string; password: string };
+  /** Put before every consumer group name of this run (CONSUMER_GROUP_PREFIX). */
+  groupPrefix: string;
   /** SIGTERM to every process, wait for them, then drop this run's databases. Never throws. */
   stop(): Promise<void>;
 }
@@ -72,7 +75,7 @@ function shopGroups(): Map<string, string[]> {
  * replica still gets the catalog: this run's store announces it when it starts).
  */
 async function startGroupsAtTheEnd(prefix: string): Promise<void> {
-  const kafka = createKafka('shop-e2e', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
+  const kafka = createKafka('shop-e2e', BROKERS);
   const groups = shopGroups();
   const admin = kafka.admin();
   await admin.connect();
@@ -91,7 +94,7 @@ async function startGroupsAtTheEnd(prefix: string): Promise<void> {
 
 /** Leaves the broker as this run found it: this run's groups and their dead-letter topics go. */
 async function forgetGroups(prefix: string): Promise<void> {
-  const admin = createKafka('shop-e2e', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').admin();
+  const admin = createKafka('shop-e2e', BROKERS).admin();
   await admin.connect();
   try {
     await admin.deleteGroups([...shopGroups().keys()].map((g) => `${prefix}${g}`)).catch(() => undefined);
@@ -155,7 +158,7 @@ export async function startShop(options: { env?: Record<string, string>; perApp?
     const gateway = launch('gateway', { ...common, ...upstreams, PORT: String(ports.gateway), ...options.perApp?.gateway });
     procs.push(gateway);
     await untilReady(gateway, procs, options.readyTimeoutMs ?? 90_000);
-    return { gateway: gateway.url, procs, clerk, stop };
+    return { gateway: gateway.url, procs, clerk, groupPrefix: prefix, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -215,4 +218,47 @@ export async function logIn(base: string, email: string, password: string): Prom
   const login = await call(base, 'POST', '/auth/login', undefined, { email, password });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
   return login.body.accessToken;
+}
+
+/**
+ * Runs `work` while one app's process is stopped (SIGSTOP): it answers nothing and consumes nothing, as a service
+ * stalled mid-saga would, and holds its partitions; SIGCONT afterwards, always. Keep `work` well under the consumer
+ * session timeout (30 s), or the broker gives the app's partitions away and the test no longer stages what it meant to.
+ */
+export async function whilePaused<T>(shop: Shop, name: Service, work: () => Promise<T>): Promise<T> {
+  const proc = shop.procs.find((p) => p.name === name);
+  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`${name} is not running`);
+  proc.child.kill('SIGSTOP');
+  try {
+    return await work();
+  } finally {
+    proc.child.kill('SIGCONT');
+  }
+}
+
+/**
+ * Resolves once one of the shop's consumer groups (`ordermanagement`, `order-mypage`, ...) has handled, and
+ * committed, every message on `topic` published before the call: how a test knows an event was handled when
+ * handling it rightly leaves nothing to see.
+ */
+export async function handledSoFar(shop: Shop, group: string, topic: string, timeoutMs = 30_000): Promise<void> {
+  if (!shopGroups().get(group)?.includes(topic)) throw new Error(`the ${group} group does not read ${topic}`);
+  const admin = createKafka('shop-e2e', BROKERS).admin();
+  await admin.connect();
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [{ partitions }] = await admin.fetchOffsets({ groupId: `${shop.groupPrefix}${group}`, topics: [topic] });
+      const behind = partitions.filter((p) => BigInt(p.offset) < (ends.get(p.partition) ?? 0n));
+      if (!behind.length) return;
+      if (Date.now() > deadline) {
+        const where = behind.map((p) => `[${p.partition}] at ${p.offset} of ${ends.get(p.partition)}`).join(', ');
+        throw new Error(`${group} did not catch up with ${topic} within ${timeoutMs} ms: ${where}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
