@@ -159,19 +159,55 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect(await endOffset(deadLetterTopic(topic, group))).toBe(0);
   });
 
-  it('after dying between its transaction commit and the offset commit, gets the event again with no second effect', async () => {
-    const first = envelope(1);
-    await send(first, envelope(2), envelope(3));
+  it('after dying between its transaction commit and the offset commit, gets the events again with no second effect', async () => {
+    await send(envelope(1), envelope(2), envelope(3));
     const crashing = spawnWorker({ ROLE: 'consumer', DB: db, TOPIC: topic, GROUP: group, WORKER: 'doomed', HOMESTORE_CRASH_AT: 'consumer:after-commit-before-offset' });
     expect(await crashing.exited).toBe('SIGKILL');
-    expect((await effects()).map((e) => e.seq)).toEqual([1]);
+    // It died after its first committed transaction: a run of one or more of the three.
+    const before = (await effects()).map((e) => e.seq);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before).toEqual([1, 2, 3].slice(0, before.length));
     expect(await committedOffset()).toBe(-1);
 
     const { metrics } = await start();
     await eventually('the rest to take effect', effects, (e) => e.length === 3);
     await eventually('the offsets to be committed', committedOffset, (o) => o === 3);
-    expect(await outcomes(metrics)).toEqual({ duplicate: 1, handled: 2 });
+    expect(await outcomes(metrics)).toEqual({ duplicate: before.length, ...(before.length < 3 && { handled: 3 - before.length }) });
     expect((await effects()).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("handles a partition's backlog in runs of one transaction each: every event once, in order, duplicates dropped", async () => {
+    const transactions = new Set<unknown>();
+    const record = effectHandler('in-process');
+    const sent = Array.from({ length: 120 }, (_, i) => envelope(i));
+    const repeated = [sent[3], sent[40], sent[41]]; // as a relay that died after publishing would send them again
+    await send(...sent.slice(0, 60), ...repeated, ...sent.slice(60));
+    const { metrics } = await start({}, async (event, em) => {
+      transactions.add(em.queryRunner);
+      await record(event, em);
+    });
+    await eventually('every event to take effect', effects, (e) => e.length === 120);
+    await eventually('every offset to be committed', committedOffset, (o) => o === 123);
+    expect((await effects()).map((e) => e.seq)).toEqual(sent.map((_, i) => i));
+    expect(await outcomes(metrics)).toEqual({ handled: 120, duplicate: 3 });
+    // Runs of at most 50 (the default): three at the least; one per event would be 120.
+    expect(transactions.size).toBeGreaterThanOrEqual(3);
+    expect(transactions.size).toBeLessThan(20);
+  });
+
+  it('when one event of a run fails, none of the run stays: the others take effect once, in order, and it alone is dead-lettered', async () => {
+    const sent = Array.from({ length: 30 }, (_, i) => envelope(i, i === 12 ? 'always-fail' : 'ok'));
+    await send(...sent);
+    const { metrics } = await start();
+    await eventually('the 29 good events to take effect', effects, (e) => e.length === 29);
+    await eventually('every offset to be committed', committedOffset, (o) => o === 30);
+    expect((await effects()).map((e) => e.seq)).toEqual(sent.map((_, i) => i).filter((i) => i !== 12));
+    const dlq = await readTopic(kafka, deadLetterTopic(topic, group), (m) => m.length >= 1);
+    expect(dlq.map((m) => JSON.parse(m.value!.toString()).eventId)).toEqual([sent[12].eventId]);
+    // Its attempt within the run counted: three in all, as for a message handled on its own.
+    expect(header(dlq[0], DeadLetterHeaders.attempts)).toBe('3');
+    expect(header(dlq[0], DeadLetterHeaders.reason)).toMatch(/handler always fails \(attempt 3\)/);
+    expect(await outcomes(metrics)).toEqual({ handled: 29, dead_lettered: 1 });
   });
 
   it('does not commit past a message whose dead letter cannot be written, and writes it once it can', async () => {
@@ -201,7 +237,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     }
   });
 
-  it('on stop, finishes the handler in flight and commits its offset before leaving the group', async () => {
+  it('on stop, finishes the work in flight and commits exactly its offsets before leaving the group', async () => {
     let started!: () => void;
     const inFlight = new Promise<void>((r) => (started = r));
     const record = effectHandler('slow');
@@ -216,7 +252,10 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     await inFlight;
     await sandbox.running.splice(0)[0].stop();
     expect(consumer.ready).toBe(false);
-    expect((await effects()).map((e) => e.seq)).toEqual([1]);
-    expect(await committedOffset()).toBe(1);
+    // The run in flight (one or both events, as they were fetched) finished, and nothing after it started.
+    const done = (await effects()).map((e) => e.seq);
+    expect(done.length).toBeGreaterThan(0);
+    expect(done).toEqual([1, 2].slice(0, done.length));
+    expect(await committedOffset()).toBe(done.length);
   });
 });

@@ -26,6 +26,8 @@ export interface EventConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Offsets are committed after this many handled messages, and always at the end of a batch. */
   commitEvery?: number;
+  /** At most this many messages of a partition are handled in one database transaction (1: one per message). */
+  maxBatchSize?: number;
   sessionTimeoutMs?: number;
   /** How long inbox rows are kept: longer than any redelivery can come late. */
   inboxRetentionMs?: number;
@@ -34,6 +36,14 @@ export interface EventConsumerOptions {
 export type ConsumerState = 'idle' | 'starting' | 'joined' | 'rebalancing' | 'restarting' | 'crashed' | 'stopped';
 
 type Outcome = 'handled' | 'duplicate';
+
+/** A message taken off Kafka and decoded; no handler means its event type is not this group's (skipped). */
+interface Decoded {
+  message: KafkaMessage;
+  labels: { topic: string; event_type: string; group: string };
+  handler?: EventHandlerRegistration;
+  event?: EventEnvelope;
+}
 
 /** Headers added to a dead letter; the original key, value and headers are kept as they were. */
 export const DeadLetterHeaders = {
@@ -58,6 +68,7 @@ export class EventConsumer {
   private readonly handlers: Map<string, EventHandlerRegistration>;
   private readonly retry: RetryPolicy;
   private readonly commitEvery: number;
+  private readonly maxBatchSize: number;
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
   private purgeTimer?: NodeJS.Timeout;
@@ -70,6 +81,7 @@ export class EventConsumer {
     if (this.handlers.size !== options.handlers.length) throw new Error(`${options.group}: two handlers for one event type`);
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.commitEvery = options.commitEvery ?? 100;
+    this.maxBatchSize = options.maxBatchSize ?? 50;
     this.consumer = options.kafka.consumer({
       groupId: options.group,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -150,12 +162,34 @@ export class EventConsumer {
         this.logger.warn(`offset commit for ${topic}[${partition}] failed: ${(e as Error).message}`);
       }
     };
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.stopping) break;
-      if (!(await this.process(topic, partition, message, heartbeat))) break;
-      resolveOffset(message.offset);
-      last = message.offset;
+    const done = async (offset: string) => {
+      resolveOffset(offset);
+      last = offset;
       if (++uncommitted >= this.commitEvery) await commit();
+    };
+    const messages = batch.messages;
+    for (let i = 0; i < messages.length; ) {
+      if (!isRunning() || isStale() || this.stopping) break;
+      const run = this.decodeRun(topic, messages, i);
+      const outcome = run.length ? await this.handleRun(topic, run) : {};
+      if (outcome === true) {
+        for (const m of run) await done(m.message.offset);
+        i += run.length;
+      } else {
+        // The run failed as a whole, or its first message cannot be decoded: those messages one by one, with
+        // retries and dead letters (the run was the first attempt of the one that failed), then runs again.
+        const end = i + Math.max(1, run.length);
+        let abandoned = false;
+        for (; i < end; i++) {
+          const failed = messages[i] === outcome.culprit ? outcome.error : undefined;
+          if (!(await this.process(topic, partition, messages[i], heartbeat, failed))) {
+            abandoned = true;
+            break;
+          }
+          await done(messages[i].offset);
+        }
+        if (abandoned) break;
+      }
       if (!(await this.heartbeat(heartbeat))) break;
     }
     await commit();
@@ -167,8 +201,77 @@ export class EventConsumer {
     }
   }
 
-  /** Handles one message to the end: handled, duplicate, skipped or dead-lettered (true), or abandoned on stop (false). */
-  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<boolean> {
+  /**
+   * The decodable messages from `from` on (at most maxBatchSize), stopping before the first that is not: those are
+   * handled together in one transaction. Empty when the message at `from` cannot be decoded.
+   */
+  private decodeRun(topic: string, messages: KafkaMessage[], from: number): Decoded[] {
+    const run: Decoded[] = [];
+    for (let i = from; i < messages.length && run.length < this.maxBatchSize; i++) {
+      const message = messages[i];
+      try {
+        const envelope = decodeEnvelope(message.value);
+        const handler = this.handlers.get(envelope.eventType);
+        const labels = { topic, event_type: envelope.eventType, group: this.group };
+        run.push({ message, labels, handler, event: handler && decodeEvent(handler.definition, envelope) });
+      } catch {
+        break;
+      }
+    }
+    return run;
+  }
+
+  /**
+   * Handles a run of messages in one transaction: one inbox insert claims them all, then each claimed event's handler
+   * runs, key by key (events of one key keep their order; a consistent key order keeps concurrent runs from
+   * deadlocking on per-key locks). True once committed; otherwise nothing of it stays, and the answer names the
+   * message whose handler failed, if one did.
+   */
+  private async handleRun(topic: string, run: Decoded[]): Promise<true | { culprit?: KafkaMessage; error?: unknown }> {
+    const events = run.filter((d): d is Decoded & Required<Pick<Decoded, 'event' | 'handler'>> => !!d.event && !!d.handler);
+    const started = process.hrtime.bigint();
+    const handled = new Set<Decoded>();
+    let culprit: { message: KafkaMessage; error: unknown } | undefined;
+    try {
+      if (events.length) {
+        await this.options.dataSource.transaction(async (em) => {
+          const rows: { event_id: string }[] = await em.query(
+            `INSERT INTO inbox (consumer_group, event_id, event_type)
+             SELECT $1, * FROM unnest($2::uuid[], $3::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+            [this.group, events.map((d) => d.event.eventId), events.map((d) => d.event.eventType)],
+          );
+          // Claimed now, and only once: a message repeated within the run is a duplicate like any other.
+          const unclaimed = new Set(rows.map((r) => r.event_id.toLowerCase()));
+          for (const d of [...events].sort((a, b) => compareKeys(a.message.key, b.message.key))) {
+            if (!unclaimed.delete(d.event.eventId.toLowerCase())) continue;
+            try {
+              await runInContext(contextOf(d.event, d.message), () => d.handler.handle(d.event, em));
+            } catch (error) {
+              culprit = { message: d.message, error };
+              throw error;
+            }
+            handled.add(d);
+          }
+        });
+      }
+    } catch (e) {
+      if (run.length > 1) this.logger.debug(`a run of ${run.length} messages from ${topic} failed, handling them one by one: ${(e as Error).message}`);
+      return { culprit: culprit?.message, error: culprit?.error };
+    }
+    crashPoint('consumer:after-commit-before-offset');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const d of run) {
+      if (d.handler) this.options.metrics.handlerSeconds.observe(d.labels, seconds);
+      this.options.metrics.consumed.inc({ ...d.labels, outcome: !d.handler ? 'skipped' : handled.has(d) ? 'handled' : 'duplicate' });
+    }
+    return true;
+  }
+
+  /**
+   * Handles one message to the end: handled, duplicate, skipped or dead-lettered (true), or abandoned on stop (false).
+   * `failedAttempt` is the error of a first attempt already made (in a run), so it counts as attempt 1.
+   */
+  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, failedAttempt?: unknown): Promise<boolean> {
     const { metrics } = this.options;
     const labels = { topic, event_type: header(message.headers, EnvelopeHeaders.eventType) ?? 'unknown', group: this.group };
     let event: EventEnvelope;
@@ -185,14 +288,11 @@ export class EventConsumer {
     } catch (e) {
       return this.deadLetter(topic, partition, message, e, 1, labels, heartbeat);
     }
-    const context = {
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-      traceId: traceIdOf(header(message.headers, EnvelopeHeaders.traceparent)) ?? newTraceId(),
-    };
+    const context = contextOf(event, message);
     const timer = metrics.handlerSeconds.startTimer(labels);
     for (let attempt = 1; ; attempt++) {
       try {
+        if (attempt === 1 && failedAttempt !== undefined) throw failedAttempt;
         const outcome = await runInContext(context, () => this.handleOnce(handler!, event));
         crashPoint('consumer:after-commit-before-offset');
         timer();
@@ -307,6 +407,17 @@ export class EventConsumer {
       this.logger.warn(`inbox purge failed: ${(e as Error).message}`);
     }
   }
+}
+
+/** Orders message keys (bytes) so that every run takes per-key locks in the same order; equal keys stay in place. */
+function compareKeys(a: Buffer | null, b: Buffer | null): number {
+  if (!a || !b) return a ? 1 : b ? -1 : 0;
+  return Buffer.compare(a, b);
+}
+
+/** What the handler's own events will carry: the same correlation, this event as their cause, its trace. */
+function contextOf(event: EventEnvelope, message: KafkaMessage) {
+  return { correlationId: event.correlationId, causationId: event.eventId, traceId: traceIdOf(header(message.headers, EnvelopeHeaders.traceparent)) ?? newTraceId() };
 }
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
