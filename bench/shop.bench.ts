@@ -6,22 +6,24 @@
  * sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open model: a send never waits for an
  * earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and measures per order the time from its
  * POST to SHIPPING (the delivery started) as seen on the customer's GET /mypage, polled every BENCH_POLL_MS per
- * customer while it has orders on the way (one call covers all of that customer's orders). It also reports the same
+ * customer while it has orders on the way (one call, the first BENCH_PAGE orders by latest change, covers all of
+ * that customer's orders on the way; any it misses are looked up one by one after the drain). It also reports the same
  * latency by the DeliveryStarted event's own time (myPage `updatedAt`), which does not depend on the polling.
  * Between rates it waits for every order to arrive (at most BENCH_DRAIN_SECONDS) so that a rate starts clean.
  *
  * Printed per rate: orders/s sent and reaching SHIPPING during the window, p50/p95/p99 latency, the backlog (sent, not
  * yet SHIPPING) at each quarter of the window, and whether lag grew (SHIPPING slower than arrivals, or a rising backlog).
  *
- * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate),
- * BENCH_POLL_MS (200), BENCH_DRAIN_SECONDS (60).
+ * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (20 per rate),
+ * BENCH_PAGE (30), BENCH_POLL_MS (200), BENCH_DRAIN_SECONDS (60).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { call, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
+import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
 
 const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20);
+const PAGE = Number(process.env.BENCH_PAGE ?? 30);
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 200);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 
@@ -43,7 +45,8 @@ async function customers(gw: string, n: number, label: string): Promise<Customer
   return made;
 }
 
-async function runRate(gw: string, rate: number, productId: string, buyers: Customer[]) {
+async function runRate(shop: Shop, rate: number, productId: string, buyers: Customer[]) {
+  const gw = shop.gateway;
   const orders = new Map<string, Tracked>();
   const pending = buyers.map(() => new Set<string>());
   const errors = new Map<string, number>();
@@ -87,7 +90,9 @@ async function runRate(gw: string, rate: number, productId: string, buyers: Cust
     while (polling) {
       const started = Date.now();
       if (pending[c].size) {
-        const res = await call(gw, 'GET', '/mypage', buyer.token).catch(() => undefined);
+        // The newest changes come first: one page holds every order of this customer still on its way unless the
+        // backlog is large, and then lag has grown anyway (the stragglers are looked up one by one at the end).
+        const res = await call(gw, 'GET', `/mypage?limit=${PAGE}`, buyer.token).catch(() => undefined);
         const seenAt = Date.now();
         for (const o of (res?.status === 200 ? res.body.orders : []) as { orderId: string; status: string; updatedAt: string }[]) {
           if (!pending[c].has(o.orderId) || !['SHIPPING', 'DELIVERED'].includes(o.status)) continue;
@@ -109,11 +114,20 @@ async function runRate(gw: string, rate: number, productId: string, buyers: Cust
     backlog.push(sent - (orders.size - pending.reduce((n, s) => n + s.size, 0)));
   }
   while (sending) await sleep(10);
+  const lagAtEnd = await groupLag(shop);
   const drainStart = Date.now();
   const waiting = () => pending.reduce((n, s) => n + s.size, 0) + (sent - answered);
   while (waiting() > 0 && Date.now() - drainStart < DRAIN_SECONDS * 1000) await sleep(100);
   polling = false;
   await Promise.all(pollers);
+  // Orders the first page no longer showed: their own myPage entries.
+  for (const [c, ids] of pending.entries()) {
+    for (const id of ids) {
+      const res = await call(gw, 'GET', `/mypage/orders/${id}`, buyers[c].token).catch(() => undefined);
+      if (res?.status !== 200 || !['SHIPPING', 'DELIVERED'].includes(res.body.status)) continue;
+      Object.assign(orders.get(id)!, { shippedSeenAt: Date.now(), shippedEventAt: Date.parse(res.body.updatedAt) });
+    }
+  }
 
   const done = [...orders.values()].filter((o) => o.shippedSeenAt !== undefined);
   const seen = done.map((o) => o.shippedSeenAt! - o.sentAt).sort((a, b) => a - b);
@@ -138,6 +152,7 @@ async function runRate(gw: string, rate: number, productId: string, buyers: Cust
     drainMs: Date.now() - drainStart,
     notShipped: orders.size - done.length,
     lagGrew,
+    lagAtEnd,
   };
 }
 
@@ -155,7 +170,7 @@ async function main(): Promise<void> {
   try {
     const started = Date.now();
     shop = await startShop({
-      env: { LOG_LEVEL: 'error' },
+      env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error' },
       perApp: {
         ordermanagement: { STORE_AUTO_ACCEPT: 'true' },
         gateway: { RATE_LIMIT_IP: '100000000', RATE_LIMIT_USER: '100000000', BREAKER_FAILURE_THRESHOLD: '1000', UPSTREAM_TIMEOUT_MS: '30000' },
@@ -186,13 +201,14 @@ async function main(): Promise<void> {
     const results = [];
     for (const rate of RATES) {
       const buyers = await customers(gw, CUSTOMERS, `bench-${rate}`);
-      const r = await runRate(gw, rate, product.id, buyers);
+      const r = await runRate(shop, rate, product.id, buyers);
       results.push(r);
       console.log(
         `${String(rate).padStart(4)}/s: sent ${r.arrival.toFixed(1)}/s (${r.sent}, ${r.accepted} accepted${Object.keys(r.errors).length ? `, errors ${JSON.stringify(r.errors)}` : ''}) · ` +
           `SHIPPING ${r.shippedRate.toFixed(1)}/s in the window · POST->SHIPPING seen p50 ${ms(r.seen.p50)} p95 ${ms(r.seen.p95)} p99 ${ms(r.seen.p99)} max ${ms(r.seen.max)} ` +
           `(by event time p50 ${ms(r.byEvent.p50)} p95 ${ms(r.byEvent.p95)} p99 ${ms(r.byEvent.p99)}) · POST p50 ${ms(r.post.p50)} p99 ${ms(r.post.p99)} · ` +
-          `backlog at 1/4..4/4 ${r.backlog.join('/')} · drained in ${(r.drainMs / 1000).toFixed(1)} s${r.notShipped ? ` (${r.notShipped} never SHIPPING)` : ''} · lag grew: ${r.lagGrew ? 'YES' : 'no'}`,
+          `backlog at 1/4..4/4 ${r.backlog.join('/')} · drained in ${(r.drainMs / 1000).toFixed(1)} s${r.notShipped ? ` (${r.notShipped} never SHIPPING)` : ''} · lag grew: ${r.lagGrew ? 'YES' : 'no'}\n` +
+          `        consumer lag (messages) at the end of the window: ${Object.entries(r.lagAtEnd).map(([g, n]) => `${g} ${n}`).join(', ')}`,
       );
     }
     console.log('\n| arrival (orders/s) | sent/s | SHIPPING/s | p50 | p95 | p99 | backlog 1/4..4/4 | lag grew |');
@@ -201,6 +217,12 @@ async function main(): Promise<void> {
       console.log(`| ${r.rate} | ${r.arrival.toFixed(1)} | ${r.shippedRate.toFixed(1)} | ${ms(r.seen.p50)} | ${ms(r.seen.p95)} | ${ms(r.seen.p99)} | ${r.backlog.join('/')} | ${r.lagGrew ? 'yes' : 'no'} |`);
     }
   } finally {
+    if (process.env.BENCH_DUMP) {
+      for (const p of shop?.procs ?? []) {
+        const metrics = await fetch(`${p.url}/metrics`).then((r) => r.text()).catch(() => '');
+        console.log(`--- ${p.name}\n${p.output().slice(-3000)}\n${metrics.split('\n').filter((l) => /handler_duration_seconds_(sum|count)|events_consumed_total|events_retried|dead_lettered_total\{|outbox_backlog|http_request_duration_seconds_(sum|count)/.test(l)).join('\n')}`);
+      }
+    }
     await shop?.stop();
   }
 }

@@ -262,3 +262,30 @@ export async function handledSoFar(shop: Shop, group: string, topic: string, tim
     await admin.disconnect();
   }
 }
+
+/** Messages each of the shop's consumer groups has not yet handled (committed), summed over its topics. */
+export async function groupLag(shop: Shop): Promise<Record<string, number>> {
+  const admin = createKafka('shop-e2e', BROKERS).admin();
+  await admin.connect();
+  try {
+    const groups = shopGroups();
+    const ends = new Map<string, Map<number, bigint>>();
+    for (const topic of new Set([...groups.values()].flat())) {
+      ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])));
+    }
+    const lag: Record<string, number> = {};
+    for (const [group, topics] of groups) {
+      let behind = 0n;
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId: `${shop.groupPrefix}${group}`, topics })) {
+        for (const p of partitions) {
+          const end = ends.get(topic)?.get(p.partition) ?? 0n;
+          if (BigInt(p.offset) >= 0n && end > BigInt(p.offset)) behind += end - BigInt(p.offset);
+        }
+      }
+      lag[group] = Number(behind);
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -282,6 +282,32 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     expect(list.body.orders.map((o: { orderId: string }) => o.orderId)).toContain(orderId);
   });
 
+  it('pages through myPage, most recently changed first, with a cursor; 400 for a bad limit or cursor', async () => {
+    const all = await call('GET', '/mypage?limit=100', aliceToken);
+    expect(all.status).toBe(200);
+    const orders = all.body.orders as { orderId: string; updatedAt: string }[];
+    expect(orders.length).toBeGreaterThanOrEqual(3);
+    const keys = orders.map((o) => `${o.updatedAt}|${o.orderId}`);
+    expect(keys).toEqual([...keys].sort().reverse());
+
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await call('GET', `/mypage?limit=2${cursor ? `&before=${cursor}` : ''}`, aliceToken);
+      expect(page.status).toBe(200);
+      expect(page.body.orders.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.orders.map((o: { orderId: string }) => o.orderId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(orders.map((o) => o.orderId));
+
+    const bobs = await call('GET', '/mypage', bobToken);
+    expect(bobs.body.orders.map((o: { orderId: string }) => o.orderId)).not.toContain(orders[0].orderId);
+    expect(await call('GET', '/mypage?limit=0', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED' } });
+    expect(await call('GET', '/mypage?limit=101', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED' } });
+    expect(await call('GET', '/mypage?before=bm9wZQ', aliceToken)).toMatchObject({ status: 400, body: { code: 'MYPAGE.INVALID_CURSOR' } });
+  });
+
   it('rejects an order whose payment failed, with the reason', async () => {
     const orderId = await place('tok_decline'); // a payment app running on the shared topics declines it too
     await saga(orderId).declined();

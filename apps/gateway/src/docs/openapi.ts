@@ -74,7 +74,7 @@ const schemas: Record<string, Schema> = {
     updatedAt: time,
     history: arrayOf(object({ eventType: str(), occurredAt: time })),
   }),
-  MyPage: object({ orders: arrayOf(ref('MyPageOrder')) }),
+  MyPage: object({ orders: arrayOf(ref('MyPageOrder')), nextCursor: { ...str(), nullable: true, description: 'Pass as `before` for the next page; null on the last page' } }),
   StoreOrder: object({
     id: uuid,
     orderId: uuid,
@@ -192,7 +192,15 @@ export const OPERATIONS: Record<string, Operation> = {
     params: [uuidParam('id')],
     responses: { '202': ok('Canceling', ref('Canceling')), '404': error('No such order of mine'), '409': error('`ORDER.NOT_CANCELABLE`') },
   },
-  'GET /mypage': { tag: 'orders', summary: 'My orders with payment, delivery and history', responses: { '200': ok('My page', ref('MyPage')) } },
+  'GET /mypage': {
+    tag: 'orders',
+    summary: 'My orders with payment, delivery and history, most recently changed first, a page at a time',
+    params: [
+      { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+      { name: 'before', in: 'query', schema: str(), description: 'The nextCursor of the page before' },
+    ],
+    responses: { '200': ok('My page', ref('MyPage')), '400': error('`MYPAGE.INVALID_CURSOR`, or limit outside 1–100 (`REQUEST.VALIDATION_FAILED`)') },
+  },
   'GET /mypage/orders/:id': {
     tag: 'orders',
     summary: 'One order on my page',

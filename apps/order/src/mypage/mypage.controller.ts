@@ -1,10 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentUser, Roles } from '@homestore/auth';
 import type { AuthUser } from '@homestore/auth';
 import { OrderNotFound } from '../domain/order.errors';
 import type { MyPageOrder } from './mypage-projection';
+import { MyPageCursor, MyPageQuery } from './mypage.page';
 import { MyPageStore } from './mypage.store';
 
 const view = (row: MyPageOrder) => ({
@@ -26,9 +27,12 @@ export class MyPageController {
     private readonly store: MyPageStore,
   ) {}
 
+  /** A page of the customer's orders, most recently changed first; `nextCursor` (null on the last page) asks for the next. */
   @Get()
-  async list(@CurrentUser() user: AuthUser) {
-    return { orders: (await this.store.ofCustomer(this.dataSource.manager, user.id)).map(view) };
+  async list(@CurrentUser() user: AuthUser, @Query() query: MyPageQuery) {
+    const after = query.before === undefined ? undefined : MyPageCursor.decode(query.before);
+    const page = await this.store.pageOfCustomer(this.dataSource.manager, user.id, query.limit, after);
+    return { orders: page.orders.map(view), nextCursor: page.next ? MyPageCursor.encode(page.next) : null };
   }
 
   @Get('orders/:id')

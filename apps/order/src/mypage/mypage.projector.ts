@@ -4,6 +4,7 @@ import {
   DeliveryCanceled,
   DeliveryCompleted,
   DeliveryStarted,
+  EventEnvelope,
   EventOf,
   OrderAccepted,
   OrderCanceled,
@@ -16,7 +17,7 @@ import {
   StoreOrderCanceled,
   StoreOrderReceived,
 } from '@homestore/events';
-import { OnEvent } from '@homestore/messaging';
+import { OnEvent, OnEventRun } from '@homestore/messaging';
 import { ConsumerGroups } from '../consumer-groups';
 import { MyPageStore } from './mypage.store';
 
@@ -27,6 +28,12 @@ import { MyPageStore } from './mypage.store';
 @Injectable()
 export class MyPageProjector {
   constructor(private readonly store: MyPageStore) {}
+
+  /** A run of new events (see below for which) is applied together: the same projection, a few statements. */
+  @OnEventRun({ group: ConsumerGroups.myPage })
+  onEvents(events: EventEnvelope<unknown>[], em: EntityManager) {
+    return this.store.applyAll(em, events);
+  }
 
   @OnEvent(OrderPlaced, { group: ConsumerGroups.myPage })
   onOrderPlaced(event: EventOf<typeof OrderPlaced>, em: EntityManager) {

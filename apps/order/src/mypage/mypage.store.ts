@@ -40,40 +40,91 @@ const toRow = (r: RowRecord, history: MyPageHistoryEntry[]): MyPageOrder => ({
   history,
 });
 
+const toRecord = (o: MyPageOrder): Omit<RowRecord, 'total_amount' | 'updated_at'> & { total_amount: number | null; updated_at: string } => ({
+  order_id: o.orderId,
+  customer_id: o.customerId,
+  items: o.items,
+  total_amount: o.totalAmount,
+  payment: o.payment,
+  store: o.store,
+  delivery: o.delivery,
+  cancel_requested: o.cancelRequested,
+  status: o.status,
+  updated_at: o.updatedAt,
+});
+
 const toEntry = (h: HistoryRecord): MyPageHistoryEntry => ({ eventId: h.event_id, eventType: h.event_type, occurredAt: h.occurred_at.toISOString() });
+
+/** Where a page of myPage ends: the last row's sort key. */
+export interface MyPagePosition {
+  updatedAt: string;
+  orderId: string;
+}
 
 /** myPage rows (mypage_orders) and their history (mypage_history) in PostgreSQL. */
 @Injectable()
 export class MyPageStore {
   /** Applies one event through the projection, in the caller's transaction. */
-  async apply(em: EntityManager, event: EventEnvelope<unknown>): Promise<void> {
-    const orderId = orderIdOf(event);
-    await em.query(`SELECT pg_advisory_xact_lock(${MYPAGE_LOCK_SPACE}, hashtext($1))`, [orderId]);
-    const [current] = await this.find(em, [orderId]);
-    const next = project(current, event);
-    if (next === current) return;
+  apply(em: EntityManager, event: EventEnvelope<unknown>): Promise<void> {
+    return this.applyAll(em, [event]);
+  }
+
+  /**
+   * Applies events through the projection, in the caller's transaction and in the order given (each order's in the
+   * order they happened to arrive): their orders are locked, read, projected in memory and written back, five
+   * statements however many events.
+   */
+  async applyAll(em: EntityManager, events: EventEnvelope<unknown>[]): Promise<void> {
+    const orderIds = [...new Set(events.map(orderIdOf))];
+    // Events of one order from different topics apply one at a time; every transaction locks in the same order.
+    await em.query(
+      `SELECT pg_advisory_xact_lock(${MYPAGE_LOCK_SPACE}, hashtext(id))
+       FROM (SELECT id FROM unnest($1::text[]) AS id ORDER BY id COLLATE "C" OFFSET 0) AS ids`,
+      [orderIds],
+    );
+    const rows = new Map((await this.find(em, orderIds)).map((r) => [r.orderId, r]));
+    const changed = new Map<string, MyPageOrder>();
+    const history: HistoryRecord[] = [];
+    for (const event of events) {
+      const orderId = orderIdOf(event);
+      const current = rows.get(orderId);
+      const next = project(current, event);
+      if (next === current) continue;
+      rows.set(orderId, next);
+      changed.set(orderId, next);
+      history.push({ order_id: orderId, event_id: event.eventId, event_type: event.eventType, occurred_at: new Date(event.occurredAt) });
+    }
+    if (!changed.size) return;
     await em.query(
       `INSERT INTO mypage_orders (order_id, customer_id, items, total_amount, payment, store, delivery, cancel_requested, status, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (order_id) DO UPDATE SET customer_id = $2, items = $3, total_amount = $4, payment = $5, store = $6, delivery = $7,
-         cancel_requested = $8, status = $9, updated_at = $10`,
-      [next.orderId, next.customerId, next.items && JSON.stringify(next.items), next.totalAmount, next.payment, next.store, next.delivery,
-        next.cancelRequested, next.status, next.updatedAt],
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, customer_id uuid, items jsonb, total_amount bigint, payment text,
+         store text, delivery text, cancel_requested boolean, status text, updated_at timestamptz)
+       ON CONFLICT (order_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, items = EXCLUDED.items, total_amount = EXCLUDED.total_amount,
+         payment = EXCLUDED.payment, store = EXCLUDED.store, delivery = EXCLUDED.delivery, cancel_requested = EXCLUDED.cancel_requested,
+         status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify([...changed.values()].map(toRecord))],
     );
     await em.query(
-      `INSERT INTO mypage_history (order_id, event_id, event_type, occurred_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-      [orderId, event.eventId, event.eventType, new Date(event.occurredAt).toISOString()],
+      `INSERT INTO mypage_history (order_id, event_id, event_type, occurred_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS h(order_id uuid, event_id uuid, event_type text, occurred_at timestamptz)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(history)],
     );
   }
 
   /** The rows of these orders, with their history. */
   find(em: EntityManager, orderIds: string[]): Promise<MyPageOrder[]> {
-    return this.select(em, `WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+    return this.select(em, `WHERE order_id = ANY($1::uuid[])`, [orderIds, null]);
   }
 
-  /** A customer's rows, most recently changed first. */
-  ofCustomer(em: EntityManager, customerId: string): Promise<MyPageOrder[]> {
-    return this.select(em, `WHERE customer_id = $1`, [customerId]);
+  /** One page of a customer's rows, most recently changed first, starting after `after` (the last row of the page before). */
+  async pageOfCustomer(em: EntityManager, customerId: string, limit: number, after?: MyPagePosition): Promise<{ orders: MyPageOrder[]; next?: MyPagePosition }> {
+    const rows = after
+      ? await this.select(em, `WHERE customer_id = $1 AND (updated_at, order_id) < ($3::timestamptz, $4::uuid)`, [customerId, limit + 1, after.updatedAt, after.orderId])
+      : await this.select(em, `WHERE customer_id = $1`, [customerId, limit + 1]);
+    const orders = rows.slice(0, limit);
+    const last = orders[orders.length - 1];
+    return { orders, next: rows.length > limit ? { updatedAt: last.updatedAt, orderId: last.orderId } : undefined };
   }
 
   /** Empties the read model (for a rebuild). */
@@ -81,8 +132,9 @@ export class MyPageStore {
     await em.query(`TRUNCATE mypage_history, mypage_orders`);
   }
 
+  /** Rows in page order (newest change first); `params[1]` is the LIMIT (null: all). */
   private async select(em: EntityManager, where: string, params: unknown[]): Promise<MyPageOrder[]> {
-    const rows: RowRecord[] = await em.query(`SELECT * FROM mypage_orders ${where} ORDER BY updated_at DESC, order_id`, params);
+    const rows: RowRecord[] = await em.query(`SELECT * FROM mypage_orders ${where} ORDER BY updated_at DESC, order_id DESC LIMIT $2`, params);
     if (!rows.length) return [];
     const history: HistoryRecord[] = await em.query(
       `SELECT * FROM mypage_history WHERE order_id = ANY($1::uuid[]) ORDER BY occurred_at, event_id`,

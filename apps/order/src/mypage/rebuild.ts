@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { decodeEnvelope, decodeEvent, EventDefinition, Topics } from '@homestore/events';
+import { decodeEnvelope, decodeEvent, EventDefinition, EventEnvelope, Topics } from '@homestore/events';
 import { consumerGroup, createKafka, setGroupOffsets } from '@homestore/messaging';
 import { databaseUrl, dataSourceOptions, ensureDatabase, loadConfig } from '@homestore/platform';
 import { ConsumerGroups } from '../consumer-groups';
@@ -71,20 +71,19 @@ export async function rebuildMyPage({ dataSource, kafka, group, topics = MYPAGE_
               const end = remaining.get(key);
               if (end === undefined) return;
               const upToEnd = batch.messages.filter((m) => Number(m.offset) < end);
-              await dataSource.transaction(async (em) => {
-                for (const message of upToEnd) {
-                  try {
-                    const envelope = decodeEnvelope(message.value);
-                    const definition = definitions.get(envelope.eventType);
-                    if (!definition) continue;
-                    await store.apply(em, decodeEvent(definition, envelope));
-                    events++;
-                  } catch (e) {
-                    // The live consumer dead-letters such a message; it never reached the read model.
-                    log(`skipped ${batch.topic}[${batch.partition}]@${message.offset}: ${(e as Error).message}`);
-                  }
+              const decoded: EventEnvelope<unknown>[] = [];
+              for (const message of upToEnd) {
+                try {
+                  const envelope = decodeEnvelope(message.value);
+                  const definition = definitions.get(envelope.eventType);
+                  if (definition) decoded.push(decodeEvent(definition, envelope));
+                } catch (e) {
+                  // The live consumer dead-letters such a message; it never reached the read model.
+                  log(`skipped ${batch.topic}[${batch.partition}]@${message.offset}: ${(e as Error).message}`);
                 }
-              });
+              }
+              if (decoded.length) await dataSource.transaction((em) => store.applyAll(em, decoded));
+              events += decoded.length;
               const last = batch.messages[batch.messages.length - 1];
               if (last && Number(last.offset) + 1 >= end) remaining.delete(key);
               if (!remaining.size) resolve();

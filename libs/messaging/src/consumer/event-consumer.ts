@@ -28,6 +28,8 @@ export interface EventConsumerOptions {
   commitEvery?: number;
   /** At most this many messages of a partition are handled in one database transaction (1: one per message). */
   maxBatchSize?: number;
+  /** Handles a run's new events together instead of one handler call each (see @OnEventRun). */
+  runHandler?: (events: EventEnvelope<any>[], em: EntityManager) => Promise<void>;
   sessionTimeoutMs?: number;
   /** How long inbox rows are kept: longer than any redelivery can come late. */
   inboxRetentionMs?: number;
@@ -242,8 +244,13 @@ export class EventConsumer {
           );
           // Claimed now, and only once: a message repeated within the run is a duplicate like any other.
           const unclaimed = new Set(rows.map((r) => r.event_id.toLowerCase()));
-          for (const d of [...events].sort((a, b) => compareKeys(a.message.key, b.message.key))) {
-            if (!unclaimed.delete(d.event.eventId.toLowerCase())) continue;
+          const claimed = [...events].sort((a, b) => compareKeys(a.message.key, b.message.key)).filter((d) => unclaimed.delete(d.event.eventId.toLowerCase()));
+          if (this.options.runHandler && claimed.length > 1) {
+            await this.options.runHandler(claimed.map((d) => d.event), em);
+            for (const d of claimed) handled.add(d);
+            return;
+          }
+          for (const d of claimed) {
             try {
               await runInContext(contextOf(d.event, d.message), () => d.handler.handle(d.event, em));
             } catch (error) {

@@ -14,13 +14,13 @@ import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { HealthRegistry, SERVICE_NAME, ServiceConfig } from '@homestore/platform';
-import { EventConsumer, EventHandlerRegistration } from '../consumer/event-consumer';
+import { EventConsumer, EventConsumerOptions, EventHandlerRegistration } from '../consumer/event-consumer';
 import { consumerGroup } from '../consumer/group-name';
 import { createKafka, createProducer } from '../kafka';
 import { MessagingMetrics } from '../metrics';
 import { Outbox } from '../outbox/outbox';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from '../outbox/outbox-relay';
-import { ON_EVENT, OnEventMetadata } from './on-event.decorator';
+import { ON_EVENT, ON_EVENT_RUN, OnEventMetadata, OnEventRunMetadata } from './on-event.decorator';
 import { requestContext } from './request-context.middleware';
 
 export const KAFKA = Symbol('KAFKA');
@@ -77,7 +77,11 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
     this.health.register({ name: 'outbox-relay', check: () => this.assert(!this.relay.error, `relay cannot publish: ${this.relay.error}`) });
     await this.producer.connect();
     await this.relay.start();
-    for (const [group, handlers] of this.discoverHandlers()) {
+    const { handlers: byGroup, runHandlers } = this.discoverHandlers();
+    for (const group of runHandlers.keys()) {
+      if (!byGroup.has(group)) throw new Error(`@OnEventRun for group ${group}, which has no @OnEvent handlers`);
+    }
+    for (const [group, handlers] of byGroup) {
       const consumer = new EventConsumer({
         kafka: this.kafka,
         dataSource: this.dataSource,
@@ -85,6 +89,7 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
         metrics: this.metrics,
         group,
         handlers,
+        runHandler: runHandlers.get(group),
         partitionsConsumedConcurrently: this.config.CONSUMER_CONCURRENCY,
         retry: {
           maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
@@ -110,20 +115,28 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
     await this.producer.disconnect();
   }
 
-  private discoverHandlers(): Map<string, EventHandlerRegistration[]> {
-    const groups = new Map<string, EventHandlerRegistration[]>();
+  private discoverHandlers() {
+    const handlers = new Map<string, EventHandlerRegistration[]>();
+    const runHandlers = new Map<string, NonNullable<EventConsumerOptions['runHandler']>>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-        const meta: OnEventMetadata | undefined = Reflect.getMetadata(ON_EVENT, instance[method] as object);
-        if (!meta) continue;
-        const group = consumerGroup(this.config, meta.group ?? this.service);
-        const handle = (instance[method] as EventHandlerRegistration['handle']).bind(instance);
-        groups.set(group, [...(groups.get(group) ?? []), { definition: meta.definition, handle }]);
+        const fn = instance[method] as (...args: never[]) => Promise<void>;
+        const meta: OnEventMetadata | undefined = Reflect.getMetadata(ON_EVENT, fn);
+        if (meta) {
+          const group = consumerGroup(this.config, meta.group ?? this.service);
+          handlers.set(group, [...(handlers.get(group) ?? []), { definition: meta.definition, handle: fn.bind(instance) as EventHandlerRegistration['handle'] }]);
+        }
+        const run: OnEventRunMetadata | undefined = Reflect.getMetadata(ON_EVENT_RUN, fn);
+        if (run) {
+          const group = consumerGroup(this.config, run.group ?? this.service);
+          if (runHandlers.has(group)) throw new Error(`two @OnEventRun handlers for group ${group}`);
+          runHandlers.set(group, fn.bind(instance) as NonNullable<EventConsumerOptions['runHandler']>);
+        }
       }
     }
-    return groups;
+    return { handlers, runHandlers };
   }
 
   private assert(ok: boolean, why: string): void {

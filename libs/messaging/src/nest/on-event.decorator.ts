@@ -16,3 +16,21 @@ export interface OnEventMetadata {
 export function OnEvent(definition: EventDefinition, options: { group?: string } = {}): MethodDecorator {
   return SetMetadata(ON_EVENT, { definition, group: options.group } satisfies OnEventMetadata);
 }
+
+export const ON_EVENT_RUN = Symbol('homestore:on-event-run');
+
+export interface OnEventRunMetadata {
+  /** Consumer group; defaults to the service name. */
+  group?: string;
+}
+
+/**
+ * Marks a provider method as its consumer group's run handler: `(events, em) => Promise<void>`, called once for a run
+ * of the group's events (new ones only, key by key, each key's in partition order) inside the run's transaction,
+ * instead of each event's @OnEvent handler. The @OnEvent handlers still define what the group consumes, and handle
+ * the events one by one when a run fails. For work that shrinks when done together, such as a read model that reads
+ * and writes all the run's rows at once; the events it would raise would have no single cause, so it raises none.
+ */
+export function OnEventRun(options: { group?: string } = {}): MethodDecorator {
+  return SetMetadata(ON_EVENT_RUN, { group: options.group } satisfies OnEventRunMetadata);
+}

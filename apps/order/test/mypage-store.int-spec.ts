@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { EventEnvelope } from '@homestore/events';
+import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
+import { dropDatabase, SERVER_URL } from '@homestore/testing';
+import { orderMigrations } from '../src/infrastructure/migrations';
+import { MyPageOrder, orderIdOf, project } from '../src/mypage/mypage-projection';
+import { MyPageStore } from '../src/mypage/mypage.store';
+import { everyEnding, random, shuffle } from './sagas';
+
+/** The live projector applies runs of events at once (MyPageStore.applyAll): whatever the runs, the rows are those of one at a time. */
+describe('myPage store: runs of events in PostgreSQL', () => {
+  const database = `hs_test_mypage_${randomUUID().slice(0, 8)}`;
+  const store = new MyPageStore();
+  const sagas = everyEnding();
+  const all = sagas.flat();
+  const orderIds = sagas.map((s) => orderIdOf(s[0]));
+  let ds: DataSource;
+
+  /** The pure projection, one event at a time. */
+  const expected = (() => {
+    const rows = new Map<string, MyPageOrder>();
+    for (const e of all) rows.set(orderIdOf(e), project(rows.get(orderIdOf(e)), e));
+    return orderIds.map((id) => rows.get(id));
+  })();
+
+  const stored = async () => {
+    const rows = new Map((await store.find(ds.manager, orderIds)).map((r) => [r.orderId, r]));
+    return orderIds.map((id) => rows.get(id));
+  };
+
+  /** Cuts the events into runs of 1 to 15 and applies each run in a transaction of its own. */
+  const applyInRuns = async (events: EventEnvelope<unknown>[], next: () => number) => {
+    for (let i = 0; i < events.length; ) {
+      const size = 1 + Math.floor(next() * 15);
+      const run = events.slice(i, i + size);
+      await ds.transaction((em) => store.applyAll(em, run));
+      i += size;
+    }
+  };
+
+  beforeAll(async () => {
+    await ensureDatabase(SERVER_URL, database);
+    ds = new DataSource(dataSourceOptions({ url: databaseUrl(SERVER_URL, database), entities: [], migrations: orderMigrations }));
+    await ds.initialize();
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await dropDatabase(database);
+  });
+
+  it('ends in the state of the one-at-a-time projection for 20 random arrival orders, run cuts and redeliveries', async () => {
+    const next = random(7);
+    for (let round = 0; round < 20; round++) {
+      await ds.transaction((em) => store.clear(em));
+      const redelivered = all.filter(() => next() < 0.3);
+      await applyInRuns(shuffle([...all, ...redelivered, ...redelivered], next), next);
+      expect(await stored()).toEqual(expected);
+    }
+  });
+
+  it('applies runs that share orders in concurrent transactions without deadlock, to the same state', async () => {
+    const next = random(11);
+    for (let round = 0; round < 5; round++) {
+      await ds.transaction((em) => store.clear(em));
+      const events = shuffle(all, next);
+      const half = Math.floor(events.length / 2);
+      // Each half in reverse order of the other, so the two take their orders' locks in opposite orders if they could.
+      await Promise.all([applyInRuns(events.slice(0, half), next), applyInRuns(events.slice(half).reverse(), next)]);
+      expect(await stored()).toEqual(expected);
+    }
+  });
+});
