@@ -4,6 +4,7 @@ import {
   DeliveryCanceled,
   DeliveryCompleted,
   DeliveryStarted,
+  EventEnvelope,
   EventOf,
   PaymentFailed,
   PaymentRefunded,
@@ -11,7 +12,7 @@ import {
   UserProfileUpdated,
   UserRegistered,
 } from '@homestore/events';
-import { OnEvent } from '@homestore/messaging';
+import { OnEvent, OnEventRun } from '@homestore/messaging';
 import { MessagesService } from './messages.service';
 import { Notices } from './notices';
 
@@ -19,6 +20,16 @@ import { Notices } from './notices';
 @Injectable()
 export class MessageEventsHandler {
   constructor(private readonly messages: MessagesService) {}
+
+  /**
+   * A run holds events of many customers: it takes all their locks first, in one order, so that two runs never
+   * deadlock on each other's customers; then each event is handled as on its own.
+   */
+  @OnEventRun()
+  async onEvents(events: EventEnvelope<unknown>[], em: EntityManager, handleOne: (event: EventEnvelope<unknown>) => Promise<void>): Promise<void> {
+    await this.messages.lockCustomers(em, events.map(customerOf));
+    for (const event of events) await handleOne(event);
+  }
 
   @OnEvent(UserRegistered)
   async onUserRegistered(event: EventOf<typeof UserRegistered>, em: EntityManager): Promise<void> {
@@ -61,4 +72,10 @@ export class MessageEventsHandler {
   onDeliveryCompleted(event: EventOf<typeof DeliveryCompleted>, em: EntityManager): Promise<void> {
     return this.messages.notify(em, event, Notices.deliveryCompleted(event.payload));
   }
+}
+
+/** The customer an event is about: user events carry userId, saga events customerId. */
+function customerOf(event: EventEnvelope<unknown>): string {
+  const payload = event.payload as { userId?: string; customerId?: string };
+  return payload.customerId ?? payload.userId ?? '';
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
+import { lockKeys } from '@homestore/platform';
 import { ContactEntity, NotificationEntity } from './message.entities';
 import type { Notice, NotificationType } from './notices';
 import { Contact, Notifier } from './notifier';
@@ -31,7 +32,7 @@ export class MessagesService {
 
   /** Replaces the customer's contact with this snapshot and sends what was waiting for it. */
   async keepContact(em: EntityManager, userId: string, contact: Contact): Promise<void> {
-    await this.lockCustomer(em, userId);
+    await this.lockCustomers(em, [userId]);
     await em.upsert(ContactEntity, { userId, ...contact }, ['userId']);
     await this.sendPending(em, userId, contact);
   }
@@ -39,7 +40,7 @@ export class MessagesService {
   /** Stores the notice of this event once (by eventId), and sends it if the contact is known. */
   async notify(em: EntityManager, event: EventEnvelope, notice: Notice | null): Promise<void> {
     if (!notice) return;
-    await this.lockCustomer(em, notice.customerId);
+    await this.lockCustomers(em, [notice.customerId]);
     const inserted: unknown[] = await em.query(
       `INSERT INTO notifications (id, event_id, customer_id, type, order_id, text, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (event_id) DO NOTHING RETURNING id`,
@@ -66,7 +67,8 @@ export class MessagesService {
     for (const { id, type, text } of pending) await this.notifier.send({ email, name, phone }, { id, type, text });
   }
 
-  private async lockCustomer(em: EntityManager, customerId: string): Promise<void> {
-    await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CUSTOMER_LOCK_SPACE, customerId]);
+  /** Takes the locks of these customers (a lock is held to the end of the transaction; taking it again is free). */
+  lockCustomers(em: EntityManager, customerIds: string[]): Promise<void> {
+    return lockKeys(em, CUSTOMER_LOCK_SPACE, customerIds);
   }
 }

@@ -195,6 +195,24 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect(transactions.size).toBeLessThan(20);
   });
 
+  it('gives a run handler the run (new events only, once) to prepare, and each event to its own handler through handleOne', async () => {
+    const runs: number[][] = [];
+    const sent = Array.from({ length: 40 }, (_, i) => envelope(i));
+    await send(...sent.slice(0, 10), sent[2], ...sent.slice(10));
+    const { metrics } = await start({
+      runHandler: async (events, _em, handleOne) => {
+        runs.push(events.map((e) => (e as TestHappened).payload.seq));
+        for (const e of events) await handleOne(e);
+      },
+    });
+    await eventually('every event to take effect', effects, (e) => e.length === 40);
+    await eventually('every offset to be committed', committedOffset, (o) => o === 41);
+    expect((await effects()).map((e) => e.seq)).toEqual(sent.map((_, i) => i));
+    expect(await outcomes(metrics)).toEqual({ handled: 40, duplicate: 1 });
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.flat().filter((seq) => seq === 2)).toHaveLength(1);
+  });
+
   it('when one event of a run fails, none of the run stays: the others take effect once, in order, and it alone is dead-lettered', async () => {
     const sent = Array.from({ length: 30 }, (_, i) => envelope(i, i === 12 ? 'always-fail' : 'ok'));
     await send(...sent);

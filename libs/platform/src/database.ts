@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { DataSourceOptions, MixedList } from 'typeorm';
+import type { DataSourceOptions, EntityManager, MixedList } from 'typeorm';
 
 /** The database of one service on the configured server. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -44,4 +44,18 @@ export function dataSourceOptions({ url, entities, migrations, poolSize }: Servi
     logging: ['error'],
     extra: { max: poolSize ?? 10 },
   };
+}
+
+/**
+ * Takes the transaction-scoped advisory locks of these keys in one namespace (`space`), in one fixed order (sorted),
+ * so two transactions locking overlapping sets wait for each other instead of deadlocking.
+ */
+export async function lockKeys(em: EntityManager, space: number, keys: string[]): Promise<void> {
+  const sorted = [...new Set(keys)].sort();
+  if (!sorted.length) return;
+  await em.query(
+    `SELECT pg_advisory_xact_lock($1, hashtext(key))
+     FROM (SELECT key FROM unnest($2::text[]) WITH ORDINALITY AS k(key, n) ORDER BY n OFFSET 0) AS keys`,
+    [space, sorted],
+  );
 }

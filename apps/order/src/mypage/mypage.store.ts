@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
+import { lockKeys } from '@homestore/platform';
 import { MyPageHistoryEntry, MyPageOrder, orderIdOf, project } from './mypage-projection';
 
 /** Advisory-lock namespace for myPage rows: events of one order from different topics apply one at a time. */
@@ -76,12 +77,8 @@ export class MyPageStore {
    */
   async applyAll(em: EntityManager, events: EventEnvelope<unknown>[]): Promise<void> {
     const orderIds = [...new Set(events.map(orderIdOf))];
-    // Events of one order from different topics apply one at a time; every transaction locks in the same order.
-    await em.query(
-      `SELECT pg_advisory_xact_lock(${MYPAGE_LOCK_SPACE}, hashtext(id))
-       FROM (SELECT id FROM unnest($1::text[]) AS id ORDER BY id COLLATE "C" OFFSET 0) AS ids`,
-      [orderIds],
-    );
+    // Events of one order from different topics apply one at a time.
+    await lockKeys(em, MYPAGE_LOCK_SPACE, orderIds);
     const rows = new Map((await this.find(em, orderIds)).map((r) => [r.orderId, r]));
     const changed = new Map<string, MyPageOrder>();
     const history: HistoryRecord[] = [];

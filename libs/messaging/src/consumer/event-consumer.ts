@@ -29,7 +29,7 @@ export interface EventConsumerOptions {
   /** At most this many messages of a partition are handled in one database transaction (1: one per message). */
   maxBatchSize?: number;
   /** Handles a run's new events together instead of one handler call each (see @OnEventRun). */
-  runHandler?: (events: EventEnvelope<any>[], em: EntityManager) => Promise<void>;
+  runHandler?: RunHandler;
   sessionTimeoutMs?: number;
   /** How long inbox rows are kept: longer than any redelivery can come late. */
   inboxRetentionMs?: number;
@@ -38,6 +38,12 @@ export interface EventConsumerOptions {
 export type ConsumerState = 'idle' | 'starting' | 'joined' | 'rebalancing' | 'restarting' | 'crashed' | 'stopped';
 
 type Outcome = 'handled' | 'duplicate';
+
+/**
+ * Handles a run's new events in the run's transaction; `handleOne` hands an event to its own @OnEvent handler, for
+ * a run handler that only needs to prepare the run (take its locks in one order, say) and then handle them as usual.
+ */
+export type RunHandler = (events: EventEnvelope<any>[], em: EntityManager, handleOne: (event: EventEnvelope<any>) => Promise<void>) => Promise<void>;
 
 /** A message taken off Kafka and decoded; no handler means its event type is not this group's (skipped). */
 interface Decoded {
@@ -246,7 +252,12 @@ export class EventConsumer {
           const unclaimed = new Set(rows.map((r) => r.event_id.toLowerCase()));
           const claimed = [...events].sort((a, b) => compareKeys(a.message.key, b.message.key)).filter((d) => unclaimed.delete(d.event.eventId.toLowerCase()));
           if (this.options.runHandler && claimed.length > 1) {
-            await this.options.runHandler(claimed.map((d) => d.event), em);
+            const byEvent = new Map(claimed.map((d) => [d.event, d]));
+            await this.options.runHandler([...byEvent.keys()], em, (event) => {
+              const d = byEvent.get(event);
+              if (!d) throw new Error(`${event.eventType} ${event.eventId} is not an event of this run`);
+              return runInContext(contextOf(d.event, d.message), () => d.handler.handle(d.event, em));
+            });
             for (const d of claimed) handled.add(d);
             return;
           }

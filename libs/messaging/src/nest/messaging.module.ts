@@ -14,7 +14,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { HealthRegistry, SERVICE_NAME, ServiceConfig } from '@homestore/platform';
-import { EventConsumer, EventConsumerOptions, EventHandlerRegistration } from '../consumer/event-consumer';
+import { EventConsumer, EventHandlerRegistration, RunHandler } from '../consumer/event-consumer';
 import { consumerGroup } from '../consumer/group-name';
 import { createKafka, createProducer } from '../kafka';
 import { MessagingMetrics } from '../metrics';
@@ -117,7 +117,7 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
 
   private discoverHandlers() {
     const handlers = new Map<string, EventHandlerRegistration[]>();
-    const runHandlers = new Map<string, NonNullable<EventConsumerOptions['runHandler']>>();
+    const runHandlers = new Map<string, RunHandler>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
@@ -132,7 +132,7 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
         if (run) {
           const group = consumerGroup(this.config, run.group ?? this.service);
           if (runHandlers.has(group)) throw new Error(`two @OnEventRun handlers for group ${group}`);
-          runHandlers.set(group, fn.bind(instance) as NonNullable<EventConsumerOptions['runHandler']>);
+          runHandlers.set(group, fn.bind(instance) as RunHandler);
         }
       }
     }

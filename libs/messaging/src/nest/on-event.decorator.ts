@@ -25,11 +25,12 @@ export interface OnEventRunMetadata {
 }
 
 /**
- * Marks a provider method as its consumer group's run handler: `(events, em) => Promise<void>`, called once for a run
- * of the group's events (new ones only, key by key, each key's in partition order) inside the run's transaction,
- * instead of each event's @OnEvent handler. The @OnEvent handlers still define what the group consumes, and handle
- * the events one by one when a run fails. For work that shrinks when done together, such as a read model that reads
- * and writes all the run's rows at once; the events it would raise would have no single cause, so it raises none.
+ * Marks a provider method as its consumer group's run handler: `(events, em, handleOne) => Promise<void>`, called once
+ * for a run of the group's events (new ones only, key by key, each key's in partition order) inside the run's
+ * transaction, instead of each event's @OnEvent handler. The @OnEvent handlers still define what the group consumes
+ * and handle the events one by one when a run fails; `handleOne(event)` calls one of them from the run handler.
+ * For work that shrinks when done together (a read model that reads and writes all the run's rows at once), or that
+ * must prepare the whole run first (take its locks in one order, so that concurrent runs cannot deadlock).
  */
 export function OnEventRun(options: { group?: string } = {}): MethodDecorator {
   return SetMetadata(ON_EVENT_RUN, { group: options.group } satisfies OnEventRunMetadata);
