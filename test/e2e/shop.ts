@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ALL_EVENTS, SUBSCRIPTIONS } from '@homestore/events';
-import { createKafka, setGroupOffsets } from '@homestore/messaging';
+import { createKafka } from '@homestore/messaging';
+import { forgetGroups, shopGroups, startGroupsAtTheEnd } from '@homestore/testing';
 
 export const ROOT = join(__dirname, '..', '..');
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -59,52 +59,6 @@ function launch(name: Service, env: Record<string, string>): Proc {
   return { name, url: `http://127.0.0.1:${env.PORT}`, child, output: () => output, exited };
 }
 
-/** Every consumer group of the shop (libs/events' subscription list) with the topics it reads. */
-function shopGroups(): Map<string, string[]> {
-  const groups = new Map<string, Set<string>>();
-  for (const event of ALL_EVENTS) {
-    for (const { group } of SUBSCRIPTIONS[event.type] ?? []) groups.set(group, (groups.get(group) ?? new Set()).add(event.topic));
-  }
-  return new Map([...groups].map(([group, topics]) => [group, [...topics]]));
-}
-
-/**
- * This run's apps join groups of their own (CONSUMER_GROUP_PREFIX), so a running shop never takes their partitions.
- * A fresh group would start at the beginning of its topics, which hold every event earlier runs published: these
- * start at the topics' current ends instead, set before any app of this run publishes (the order app's product
- * replica still gets the catalog: this run's store announces it when it starts).
- */
-async function startGroupsAtTheEnd(prefix: string): Promise<void> {
-  const kafka = createKafka('shop-e2e', BROKERS);
-  const groups = shopGroups();
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends: Record<string, { partition: number; offset: string }[]> = {};
-  try {
-    for (const topic of new Set([...groups.values()].flat())) {
-      ends[topic] = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  await Promise.all(
-    [...groups].map(([group, topics]) => setGroupOffsets(kafka, `${prefix}${group}`, Object.fromEntries(topics.map((t) => [t, ends[t]])))),
-  );
-}
-
-/** Leaves the broker as this run found it: this run's groups and their dead-letter topics go. */
-async function forgetGroups(prefix: string): Promise<void> {
-  const admin = createKafka('shop-e2e', BROKERS).admin();
-  await admin.connect();
-  try {
-    await admin.deleteGroups([...shopGroups().keys()].map((g) => `${prefix}${g}`)).catch(() => undefined);
-    const mine = (await admin.listTopics()).filter((t) => t.includes(`.${prefix}`) && t.endsWith('.dlq'));
-    if (mine.length) await admin.deleteTopics({ topics: mine });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function dropDatabases(names: string[]): Promise<void> {
   const client = new Client({ connectionString: `${SERVER_URL.replace(/\/+$/, '')}/postgres` });
   await client.connect();
@@ -127,6 +81,7 @@ export async function startShop(options: { env?: Record<string, string>; perApp?
   const clerk = { email: `clerk.${run}@homestore.local`, password: `clerk-${run}-pass` };
   const databases = SERVICES.map((s) => `hs_e2e_${s}_${run}`);
   const prefix = `e2e-${run}.`;
+  const kafka = createKafka('shop-e2e', BROKERS);
   const common = { AUTH_JWKS_URL: `${url('user')}/.well-known/jwks.json`, CONSUMER_GROUP_PREFIX: prefix, ...options.env };
   const procs: Proc[] = [];
   const stop = async () => {
@@ -139,10 +94,12 @@ export async function startShop(options: { env?: Record<string, string>; perApp?
       }),
     );
     await dropDatabases(databases).catch(() => undefined);
-    await forgetGroups(prefix).catch(() => undefined);
+    await forgetGroups(kafka, prefix).catch(() => undefined);
   };
   try {
-    await startGroupsAtTheEnd(prefix);
+    // Before any app of this run publishes (the order app's product replica still gets the catalog: this run's
+    // store announces it when it starts).
+    await startGroupsAtTheEnd(kafka, prefix, shopGroups());
     for (const s of SERVICES) {
       procs.push(
         launch(s, {

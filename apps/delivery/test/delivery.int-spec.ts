@@ -23,6 +23,7 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
   const publisher = new TestPublisher();
   let app: INestApplication;
   let base: string;
+  let close: () => Promise<void>;
   let store: string;
 
   /** Everything published for the order so far (once the outbox has drained). */
@@ -46,12 +47,12 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
     await issuer.start();
     await publisher.connect();
     await createTopics(publisher.kafka, [Topics.Store, Topics.Delivery]);
-    ({ app, base } = await startApp('delivery', DeliveryConfig, (c) => DeliveryModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
+    ({ app, base, close } = await startApp('delivery', DeliveryConfig, (c) => DeliveryModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
     store = await issuer.token(randomUUID(), 'store');
   });
 
   afterAll(async () => {
-    await app?.close();
+    await close?.();
     await publisher.disconnect();
     await issuer.stop();
     await dropDatabase(database);

@@ -35,6 +35,7 @@ describe('message service (real Kafka and PostgreSQL)', () => {
   const notifier = new RecordingNotifier();
   let app: INestApplication;
   let base: string;
+  let close: () => Promise<void>;
   let clock = Date.parse('2026-11-22T10:00:00.000Z');
 
   /** Events in the order they happened, a second apart, so "newest first" is well defined. */
@@ -64,13 +65,13 @@ describe('message service (real Kafka and PostgreSQL)', () => {
     await issuer.start();
     await publisher.connect();
     await createTopics(publisher.kafka, [Topics.User, Topics.Payment, Topics.Store, Topics.Delivery]);
-    ({ app, base } = await startApp('message', MessageConfig, (c) => MessageModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }, [
+    ({ app, base, close } = await startApp('message', MessageConfig, (c) => MessageModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }, [
       [Notifier, notifier],
     ]));
   });
 
   afterAll(async () => {
-    await app?.close();
+    await close?.();
     await publisher.disconnect();
     await issuer.stop();
     await dropDatabase(database);

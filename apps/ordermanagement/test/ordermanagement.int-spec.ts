@@ -1,17 +1,9 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { exportJWK, SignJWT } from 'jose';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { Role } from '@homestore/auth';
-import { EnvelopeHeaders, EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
-import { buildEnvelope, createKafka, createProducer, ensureTopics, newContext, traceparent } from '@homestore/messaging';
-import { configureHttp, loadConfig } from '@homestore/platform';
-import { dropDatabase, eventually } from '@homestore/testing';
+import { EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
+import { call as callApp, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
 import { Catalog } from '../src/application/catalog';
 import { DEMO_CATALOG } from '../src/application/demo-catalog';
@@ -19,8 +11,6 @@ import { StoreOrders } from '../src/application/store-orders';
 import { OrderManagementConfig } from '../src/ordermanagement.config';
 import { OrderManagementModule } from '../src/ordermanagement.module';
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const WATCHED = [Topics.Product, Topics.Store];
 
 interface Seen {
@@ -30,37 +20,9 @@ interface Seen {
   event: EventEnvelope<any>;
 }
 
-/** Signs access tokens the way the user service does, with a key served from a local JWKS endpoint. */
-async function tokenIssuer() {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' }] });
-  const server: Server = createServer((_, res) => res.setHeader('content-type', 'application/json').end(jwks));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const token = (role: Role, sub: string = randomUUID()) =>
-    new SignJWT({ role })
-      .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
-      .setSubject(sub)
-      .setIssuer('homestore-user')
-      .setAudience('homestore')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(privateKey);
-  return { jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, token, close: () => server.close() };
-}
-
-async function startApp(env: Record<string, string>): Promise<{ app: INestApplication; base: string }> {
-  const config = loadConfig('ordermanagement', OrderManagementConfig, { ...process.env, NODE_ENV: 'test', PORT: '1', ...env });
-  config.CONSUMER_CONCURRENCY = 6; // every partition at once, to make the reservation race as hard as it gets
-  const moduleRef = await Test.createTestingModule({ imports: [OrderManagementModule.register(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
-  configureHttp(app);
-  await app.listen(0, '127.0.0.1');
-  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
-}
-
 /** Collects every message published to the watched topics from now on (starting at their current ends). */
 async function watchTopics(kafka: Kafka, seen: Seen[]): Promise<Consumer> {
-  await ensureTopics(kafka, [...WATCHED, Topics.Payment, Topics.Order].map((topic) => ({ topic, numPartitions: 6 })));
+  await createTopics(kafka, [...WATCHED, Topics.Payment, Topics.Order]);
   const admin = kafka.admin();
   await admin.connect();
   const ends = await Promise.all(WATCHED.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
@@ -81,39 +43,24 @@ async function watchTopics(kafka: Kafka, seen: Seen[]): Promise<Consumer> {
 describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
   const database = `hs_om_${randomUUID().slice(0, 8)}`;
   const autoDatabase = `hs_om_auto_${randomUUID().slice(0, 8)}`;
-  const kafka = createKafka('ordermanagement-test', BROKERS);
+  const issuer = new TestIssuer();
+  const publisher = new TestPublisher();
   const seen: Seen[] = [];
-  let issuer: Awaited<ReturnType<typeof tokenIssuer>>;
   let watcher: Consumer;
-  let producer: Producer;
   let app: INestApplication;
   let base: string;
+  let close: () => Promise<void>;
   let store: string;
   let customer: string;
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
-  };
+  const call = (method: string, path: string, body?: unknown, token?: string) => callApp(base, method, path, token, body);
 
-  /** Publishes an event to its real topic, as its producer's relay would. */
-  const publish = async <D extends EventDefinition>(definition: D, payloads: PayloadOf<D>[]): Promise<EventEnvelope[]> => {
-    const envelopes = payloads.map((payload) => buildEnvelope(definition.producer, { definition, payload }, newContext()));
-    await producer.send({
-      topic: definition.topic,
-      acks: -1,
-      messages: envelopes.map((e) => ({
-        key: (e.payload as Record<string, string>)[definition.keyField],
-        value: JSON.stringify(e),
-        headers: { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId, [EnvelopeHeaders.correlationId]: e.correlationId, [EnvelopeHeaders.traceparent]: traceparent(newContext().traceId) },
-      })),
-    });
-    return envelopes;
-  };
+  /** Publishes events to their real topic at once, as their producer's relay would. */
+  const publish = <D extends EventDefinition>(definition: D, payloads: PayloadOf<D>[]): Promise<EventEnvelope[]> =>
+    Promise.all(payloads.map((payload) => publisher.publish(definition, payload)));
+  // CONSUMER_CONCURRENCY 6: every partition at once, to make the reservation race as hard as it gets.
+  const start = (env: Record<string, string>) =>
+    startApp('ordermanagement', OrderManagementConfig, (c) => OrderManagementModule.register(c), { AUTH_JWKS_URL: issuer.jwksUrl, CONSUMER_CONCURRENCY: '6', ...env });
 
   const paymentApproved = (orderId: string, items: { productId: string; quantity: number }[]): PayloadOf<typeof PaymentApproved> => ({
     paymentId: randomUUID(),
@@ -138,20 +85,19 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
     (await call('POST', '/products', { name: `Test fridge ${randomUUID().slice(0, 6)}`, category: 'refrigerator', price: 1000000, stock }, store)).body.id as string;
 
   beforeAll(async () => {
-    issuer = await tokenIssuer();
-    store = await issuer.token('store');
-    customer = await issuer.token('customer');
-    watcher = await watchTopics(kafka, seen);
-    producer = createProducer(kafka);
-    await producer.connect();
-    ({ app, base } = await startApp({ DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
+    await issuer.start();
+    store = await issuer.token(randomUUID(), 'store');
+    customer = await issuer.token(randomUUID(), 'customer');
+    await publisher.connect();
+    watcher = await watchTopics(publisher.kafka, seen);
+    ({ app, base, close } = await start({ DATABASE_NAME: database }));
   });
 
   afterAll(async () => {
-    await app?.close();
-    await producer?.disconnect();
+    await close?.();
+    await publisher.disconnect();
     await watcher?.disconnect();
-    issuer?.close();
+    await issuer.stop();
     await dropDatabase(database);
     await dropDatabase(autoDatabase);
   });
@@ -362,8 +308,8 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
 
   describe('with STORE_AUTO_ACCEPT=true', () => {
     it('accepts each order right after reserving its stock', async () => {
-      await app.close(); // one instance of the consumer group at a time, each with its own database
-      ({ app, base } = await startApp({ DATABASE_NAME: autoDatabase, AUTH_JWKS_URL: issuer.jwksUrl, STORE_AUTO_ACCEPT: 'true' }));
+      await close(); // one instance at a time, each with its own database
+      ({ app, base, close } = await start({ DATABASE_NAME: autoDatabase, STORE_AUTO_ACCEPT: 'true' }));
       const orderId = randomUUID();
       const vacuum = DEMO_CATALOG.find((p) => p.category === 'vacuum')!;
       await publish(PaymentApproved, [paymentApproved(orderId, [{ productId: vacuum.id, quantity: 1 }])]);

@@ -26,6 +26,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
   const publisher = new TestPublisher();
   let app: INestApplication;
   let base: string;
+  let close: () => Promise<void>;
   let storeToken: string;
 
   const tokenOf = (customerId: string) => issuer.token(customerId);
@@ -48,12 +49,12 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     await issuer.start();
     await publisher.connect();
     await createTopics(publisher.kafka, [Topics.Order, Topics.Store, Topics.Payment]);
-    ({ app, base } = await startApp('payment', PaymentConfig, (c) => PaymentModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
+    ({ app, base, close } = await startApp('payment', PaymentConfig, (c) => PaymentModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
     storeToken = await issuer.token(randomUUID(), 'store');
   });
 
   afterAll(async () => {
-    await app?.close();
+    await close?.();
     await publisher.disconnect();
     await issuer.stop();
     await dropDatabase(database);

@@ -11,6 +11,9 @@ import { Client } from 'pg';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
 import { createKafka, createProducer, ensureTopics } from '@homestore/messaging';
 import { configureHttp, databaseUrl, loadConfig, ServiceConfig } from '@homestore/platform';
+import { forgetGroups, groupsOf, startGroupsAtTheEnd } from './consumer-groups';
+
+export * from './consumer-groups';
 
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -44,22 +47,53 @@ export class TestIssuer {
   }
 }
 
-/** An app in this process on its own database, with the HTTP conventions of runService. */
+/** An app started by startApp. */
+export interface TestApp {
+  app: INestApplication;
+  base: string;
+  /** Put before each of the app's consumer group names (CONSUMER_GROUP_PREFIX). */
+  groupPrefix: string;
+  /** Closes the app, then forgets its consumer groups and their dead-letter topics (unless the caller chose the prefix). */
+  close(): Promise<void>;
+}
+
+/**
+ * An app in this process on its own database, with the HTTP conventions of runService. It consumes in groups of
+ * its own (`test-<8 hex>.<group>`), started at the topics' current ends, so neither a running shop nor the backlog
+ * a benchmark left in the real groups reaches it; the topics must exist first (createTopics). An `env` that sets
+ * CONSUMER_GROUP_PREFIX keeps those groups as they are: the caller owns them. Config goes through `env` as for a
+ * deployment (e.g. `CONSUMER_CONCURRENCY: '6'`).
+ */
 export async function startApp<C extends ServiceConfig>(
   service: string,
   configClass: new () => C,
   register: (config: C) => DynamicModule,
   env: Record<string, string>,
   overrides: [token: unknown, value: unknown][] = [],
-): Promise<{ app: INestApplication; base: string }> {
-  const config = loadConfig(service, configClass, { ...process.env, NODE_ENV: 'test', PORT: '1', LOG_LEVEL: 'error', ...env });
-  const builder = Test.createTestingModule({ imports: [register(config)] });
-  for (const [token, value] of overrides) builder.overrideProvider(token).useValue(value);
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
-  configureHttp(app);
-  await app.listen(0, '127.0.0.1');
-  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+): Promise<TestApp> {
+  const ownGroups = env.CONSUMER_GROUP_PREFIX === undefined;
+  const groupPrefix = env.CONSUMER_GROUP_PREFIX ?? `test-${randomUUID().slice(0, 8)}.`;
+  const config = loadConfig(service, configClass, { ...process.env, NODE_ENV: 'test', PORT: '1', LOG_LEVEL: 'error', ...env, CONSUMER_GROUP_PREFIX: groupPrefix });
+  const kafka = createKafka(`${service}-test-groups`, config.KAFKA_BROKERS);
+  const forget = () => (ownGroups ? forgetGroups(kafka, groupPrefix) : Promise.resolve());
+  try {
+    if (ownGroups) await startGroupsAtTheEnd(kafka, groupPrefix, groupsOf(service));
+    const builder = Test.createTestingModule({ imports: [register(config)] });
+    for (const [token, value] of overrides) builder.overrideProvider(token).useValue(value);
+    const moduleRef = await builder.compile();
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+    configureHttp(app);
+    await app.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    const close = async () => {
+      await app.close();
+      await forget();
+    };
+    return { app, base, groupPrefix, close };
+  } catch (error) {
+    await forget().catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
