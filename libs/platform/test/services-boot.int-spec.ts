@@ -5,6 +5,8 @@ import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createKafka } from '@homestore/messaging';
+import { forgetGroups, shopGroups, startGroupsAtTheEnd } from '@homestore/testing';
 import { databaseUrl } from '../src';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -68,13 +70,18 @@ async function readyUpstreams(): Promise<{ env: Record<string, string>; server: 
 describe('every app boots as its own process (real Kafka and PostgreSQL)', () => {
   const databases: string[] = [];
   let upstreams: Awaited<ReturnType<typeof readyUpstreams>>;
+  // The apps consume in groups of this run's own (started at the topics' ends), never in a live shop's.
+  const prefix = `boot-${randomUUID().slice(0, 8)}.`;
+  const kafka = createKafka('services-boot-test', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
 
   beforeAll(async () => {
     upstreams = await readyUpstreams();
+    await startGroupsAtTheEnd(kafka, prefix, shopGroups());
   });
 
   afterAll(async () => {
     upstreams.server.close();
+    await forgetGroups(kafka, prefix);
     const client = new Client({ connectionString: databaseUrl(SERVER_URL, 'postgres') });
     await client.connect();
     for (const db of databases) await client.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
@@ -89,7 +96,7 @@ describe('every app boots as its own process (real Kafka and PostgreSQL)', () =>
     const port = await freePort();
     const database = `hs_boot_${app}_${randomUUID().slice(0, 6)}`;
     databases.push(database);
-    const running = launch(app, { PORT: String(port), DATABASE_NAME: database, ...(app === 'gateway' && upstreams.env) });
+    const running = launch(app, { PORT: String(port), DATABASE_NAME: database, CONSUMER_GROUP_PREFIX: prefix, ...(app === 'gateway' && upstreams.env) });
     try {
       const ready = await readiness(port, running);
       expect(ready.status).toBe('ok');
