@@ -65,6 +65,22 @@ describe('the shop, end to end through the gateway', () => {
     );
   const paymentIs = (customer: Customer, orderId: string, status: string) =>
     eventually(`payment of ${orderId} to be ${status}`, () => get(`/payments/${orderId}`, customer.token), (r) => r.body?.status === status);
+  /**
+   * The end of a cancel whose delivery never started: CANCELED, refunded, the stock as it was before the order (once
+   * the store has handled every PaymentApproved so far, nothing more can move it), no delivery, myPage agreeing, the
+   * customer told. Returns the myPage entry.
+   */
+  const canceledAndRefundedWithStock = async (orderId: string, stockBefore: number) => {
+    await orderIs(alice, orderId, 'CANCELED');
+    await paymentIs(alice, orderId, 'REFUNDED');
+    await handledSoFar(shop, 'ordermanagement', PaymentApproved.topic);
+    expect(await stockOf(product.id)).toBe(stockBefore);
+    expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
+    const page = await myPage(alice, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUNDED', 'CANCELED and refunded');
+    expect(page.body.deliveryStatus).toBe('NONE');
+    await messagesOf(alice, orderId, ['ORDER_CANCELED']);
+    return page;
+  };
   const accept = async (orderId: string) => {
     const res = await call(gw, 'POST', `/store/orders/${orderId}/accept`, clerk);
     expect([res.status, res.body]).toEqual([200, expect.objectContaining({ orderId, status: 'ACCEPTED' })]);
@@ -187,6 +203,8 @@ describe('the shop, end to end through the gateway', () => {
       // Canceled before the charge: no payment to show (404); charged first: refunded.
       expect(payment.status === 404 ? 'never charged' : payment.body.status).toMatch(/^(never charged|REFUNDED)$/);
       expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
+      // A PaymentApproved, if there was one, is published by now: once the store has handled it, the stock is final.
+      await handledSoFar(shop, 'ordermanagement', PaymentApproved.topic);
       expect(await stockOf(product.id)).toBe(before);
     });
 
@@ -210,20 +228,12 @@ describe('the shop, end to end through the gateway', () => {
       });
 
       // Resumed, the payment service charges (OrderPlaced comes first on the order's partition), then refunds.
-      await orderIs(alice, orderId, 'CANCELED');
-      await paymentIs(alice, orderId, 'REFUNDED');
-      // Refunded means PaymentApproved was published before it: once the store has handled it, nothing more can move.
-      await handledSoFar(shop, 'ordermanagement', PaymentApproved.topic);
-      expect(await stockOf(product.id)).toBe(before);
-      expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
+      const page = await canceledAndRefundedWithStock(orderId, before);
       const storeOrders = (await call(gw, 'GET', '/store/orders', clerk)).body as { orderId: string; status: string }[];
       expect(storeOrders.filter((o) => o.orderId === orderId).map((o) => o.status)).toEqual(['CANCELED']);
-      const page = await myPage(alice, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUNDED', 'CANCELED and refunded');
-      expect(page.body.deliveryStatus).toBe('NONE');
       expect(page.body.history.map((h: { eventType: string }) => h.eventType)).toEqual(
         expect.arrayContaining(['OrderPlaced', 'OrderCanceled', 'StoreOrderCanceled', 'PaymentApproved', 'PaymentRefunded']),
       );
-      await messagesOf(alice, orderId, ['ORDER_CANCELED']);
     });
 
     it('once PAID, before the store has it: CANCELED, refunded, stock as before, no delivery, ORDER_CANCELED told', async () => {
@@ -238,15 +248,8 @@ describe('the shop, end to end through the gateway', () => {
         return id;
       });
 
-      await orderIs(alice, orderId, 'CANCELED');
-      await paymentIs(alice, orderId, 'REFUNDED');
-      // PaymentApproved and OrderCanceled reach the store in either order: wait until it has handled both.
-      await handledSoFar(shop, 'ordermanagement', PaymentApproved.topic);
-      expect(await stockOf(product.id)).toBe(before);
-      expect((await get(`/deliveries/${orderId}`, alice.token)).status).toBe(404);
-      const page = await myPage(alice, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUNDED', 'CANCELED and refunded');
-      expect(page.body.deliveryStatus).toBe('NONE');
-      await messagesOf(alice, orderId, ['ORDER_CANCELED']);
+      // PaymentApproved and OrderCanceled reach the store in either order.
+      await canceledAndRefundedWithStock(orderId, before);
     });
 
     it('right after the clerk accepted: CANCELED, refunded, stock restored, no delivery under way', async () => {
