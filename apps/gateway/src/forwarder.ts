@@ -27,8 +27,9 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export class Forwarder {
   private readonly agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
+    // Idle sockets are dropped after 30 s, before the upstream's keep-alive timeout (65 s, libs/platform) closes them.
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', timeout: 30_000 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', timeout: 30_000 }),
   };
 
   /** Resolves with the upstream's response once its status and headers have arrived. */

@@ -46,4 +46,9 @@ export function configureHttp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: '64kb' });
   app.useGlobalPipes(requestValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
+  // An idle keep-alive connection is closed by its client first (the gateway's pool after 30 s), never under a request
+  // the client is sending on it: Node's 5 s default races with pooled clients and ends in ECONNRESET.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
