@@ -13,6 +13,7 @@ import { DeliveryEventsHandler } from './interface/delivery-events.handler';
 import { OrdersController } from './interface/orders.controller';
 import { PaymentEventsHandler } from './interface/payment-events.handler';
 import { ProductEventsHandler } from './interface/product-events.handler';
+import { SagaRunHandler } from './interface/saga-run.handler';
 import { StoreEventsHandler } from './interface/store-events.handler';
 import { MyPageModule } from './mypage/mypage.module';
 import { OrderConfig } from './order.config';
@@ -41,6 +42,7 @@ export class OrderModule {
         PaymentEventsHandler,
         StoreEventsHandler,
         DeliveryEventsHandler,
+        SagaRunHandler,
       ],
     };
   }

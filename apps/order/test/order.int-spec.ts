@@ -357,6 +357,23 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     expect(dead[0].headers?.['dlq-reason']?.toString()).toContain(ghost);
   });
 
+  it('moves many orders from one burst of events (runs), and dead-letters only the event of an order it does not have', async () => {
+    const ids = await Promise.all(Array.from({ length: 8 }, () => place()));
+    const ghost = randomUUID();
+    const items = [{ productId: washer, name: 'Washer', unitPrice: 800, quantity: 1 }];
+    const paid = (orderId: string) => ({ paymentId: randomUUID(), orderId, customerId: alice, amount: 800, items, deliveryAddress: 'Seoul', deliveryPhone: '010' });
+    // One producer batch each: several events of a partition reach the consumer together.
+    await publish(PaymentApproved, ...ids.map(paid), paid(ghost));
+    await publish(StoreOrderReceived, ...ids.map((orderId) => ({ storeOrderId: randomUUID(), orderId, customerId: alice, items: [{ productId: washer, quantity: 1 }] })));
+    for (const id of ids) await eventually(`order ${id} RECEIVED`, () => statusOf(id), (o) => o.status === 'RECEIVED');
+    const dlq = deadLetterTopic(Topics.Payment, ConsumerGroups.saga);
+    const dead = await eventually('the dead letter of the unknown order', async () => {
+      const topics = await kafkaTopics();
+      return topics.includes(dlq) ? (await readWholeTopic(kafka, dlq)).map((m) => decodeEnvelope(m.value).orderId) : [];
+    }, (orders) => orders.includes(ghost));
+    expect(dead.filter((orderId) => ids.includes(orderId!))).toEqual([]);
+  });
+
   it('rebuilds myPage from the topics to exactly the live read model', async () => {
     const ds = app!.get(DataSource);
     const live = await new MyPageStore().find(ds.manager, orderIds);

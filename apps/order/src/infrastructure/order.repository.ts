@@ -87,17 +87,33 @@ export class OrderRepository {
 
   /** Loads the aggregate and locks its row until the transaction ends, so concurrent events apply one after another. */
   async loadForUpdate(em: EntityManager, id: string): Promise<Order | null> {
-    const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE id = $1 FOR UPDATE`, [id]);
-    return rows.length ? Order.restore(toState(rows[0])) : null;
+    return (await this.loadAllForUpdate(em, [id])).get(id) ?? null;
+  }
+
+  /** Loads these aggregates and locks their rows, in id order (so two transactions locking some of the same wait, never deadlock). */
+  async loadAllForUpdate(em: EntityManager, ids: string[]): Promise<Map<string, Order>> {
+    const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    return new Map(rows.map((r) => [r.id, Order.restore(toState(r))]));
   }
 
   /** Saves the facts and the status the aggregate derives from them. */
-  async save(em: EntityManager, order: Order): Promise<void> {
-    const s = order.snapshot;
+  save(em: EntityManager, order: Order): Promise<void> {
+    return this.saveAll(em, [order]);
+  }
+
+  /** Saves each order's facts and derived status, in one statement. */
+  async saveAll(em: EntityManager, orders: Order[]): Promise<void> {
+    if (!orders.length) return;
+    const records = orders.map((order) => {
+      const s = order.snapshot;
+      return { id: s.id, payment: s.payment, store: s.store, delivery: s.delivery, cancel_requested: s.cancelRequested, status: order.status, status_reason: order.statusReason };
+    });
     await em.query(
-      `UPDATE orders SET payment = $2, store = $3, delivery = $4, cancel_requested = $5, status = $6, status_reason = $7, updated_at = now()
-       WHERE id = $1`,
-      [s.id, s.payment, s.store, s.delivery, s.cancelRequested, order.status, order.statusReason],
+      `UPDATE orders o SET payment = r.payment, store = r.store, delivery = r.delivery, cancel_requested = r.cancel_requested,
+         status = r.status, status_reason = r.status_reason, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, payment text, store text, delivery text, cancel_requested boolean, status text, status_reason text)
+       WHERE o.id = r.id`,
+      [JSON.stringify(records)],
     );
   }
 

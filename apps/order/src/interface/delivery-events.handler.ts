@@ -12,16 +12,16 @@ export class DeliveryEventsHandler {
 
   @OnEvent(DeliveryStarted, { group: ConsumerGroups.saga })
   onDeliveryStarted(event: EventOf<typeof DeliveryStarted>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.deliveryStarted());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(DeliveryCanceled, { group: ConsumerGroups.saga })
   onDeliveryCanceled(event: EventOf<typeof DeliveryCanceled>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.deliveryCanceled());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(DeliveryCompleted, { group: ConsumerGroups.saga })
   onDeliveryCompleted(event: EventOf<typeof DeliveryCompleted>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.deliveryCompleted());
+    return this.saga.record(em, event);
   }
 }

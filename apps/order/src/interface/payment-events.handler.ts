@@ -12,21 +12,21 @@ export class PaymentEventsHandler {
 
   @OnEvent(PaymentApproved, { group: ConsumerGroups.saga })
   onPaymentApproved(event: EventOf<typeof PaymentApproved>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.paymentApproved());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(PaymentFailed, { group: ConsumerGroups.saga })
   onPaymentFailed(event: EventOf<typeof PaymentFailed>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.paymentFailed());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(PaymentRefunded, { group: ConsumerGroups.saga })
   onPaymentRefunded(event: EventOf<typeof PaymentRefunded>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.paymentRefunded());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(PaymentRefundFailed, { group: ConsumerGroups.saga })
   onPaymentRefundFailed(event: EventOf<typeof PaymentRefundFailed>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.paymentRefundFailed());
+    return this.saga.record(em, event);
   }
 }

@@ -12,21 +12,21 @@ export class StoreEventsHandler {
 
   @OnEvent(StoreOrderReceived, { group: ConsumerGroups.saga })
   onStoreOrderReceived(event: EventOf<typeof StoreOrderReceived>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.storeOrderReceived());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(StockReservationFailed, { group: ConsumerGroups.saga })
   onStockReservationFailed(event: EventOf<typeof StockReservationFailed>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.stockReservationFailed());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(OrderAccepted, { group: ConsumerGroups.saga })
   onOrderAccepted(event: EventOf<typeof OrderAccepted>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.acceptedByStore());
+    return this.saga.record(em, event);
   }
 
   @OnEvent(StoreOrderCanceled, { group: ConsumerGroups.saga })
   onStoreOrderCanceled(event: EventOf<typeof StoreOrderCanceled>, em: EntityManager) {
-    return this.saga.record(em, event.payload.orderId, (order) => order.storeOrderCanceled());
+    return this.saga.record(em, event);
   }
 }

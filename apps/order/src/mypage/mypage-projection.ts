@@ -6,24 +6,14 @@
  */
 import {
   ALL_EVENTS,
-  DeliveryCanceled,
-  DeliveryCompleted,
-  DeliveryStarted,
   EventDefinition,
   EventEnvelope,
-  OrderAccepted,
   OrderCanceled,
   OrderPlaced,
   OrderPlacedPayload,
-  PaymentApproved,
-  PaymentFailed,
-  PaymentRefunded,
-  PaymentRefundFailed,
-  StockReservationFailed,
-  StoreOrderCanceled,
-  StoreOrderReceived,
 } from '@homestore/events';
 import { DeliveryFact, Order, OrderLine, OrderStatus, PaymentFact, StoreFact } from '../domain/order';
+import { PARTICIPANT_FACTS } from '../domain/participant-facts';
 
 export interface MyPageHistoryEntry {
   eventId: string;
@@ -48,21 +38,11 @@ export interface MyPageOrder {
 
 type Fact = (order: Order) => void;
 
-/** What each event tells myPage, through the same aggregate methods the saga uses. */
+/** What each event tells myPage: the participants' facts, as the saga records them; the order's own events carry data. */
 const FACTS: Record<string, Fact> = {
   [OrderPlaced.type]: () => undefined,
   [OrderCanceled.type]: () => undefined, // cancelRequested is set below: the order service already accepted the cancel
-  [PaymentApproved.type]: (o) => o.paymentApproved(),
-  [PaymentFailed.type]: (o) => o.paymentFailed(),
-  [PaymentRefunded.type]: (o) => o.paymentRefunded(),
-  [PaymentRefundFailed.type]: (o) => o.paymentRefundFailed(),
-  [StoreOrderReceived.type]: (o) => o.storeOrderReceived(),
-  [StockReservationFailed.type]: (o) => o.stockReservationFailed(),
-  [OrderAccepted.type]: (o) => o.acceptedByStore(),
-  [StoreOrderCanceled.type]: (o) => o.storeOrderCanceled(),
-  [DeliveryStarted.type]: (o) => o.deliveryStarted(),
-  [DeliveryCanceled.type]: (o) => o.deliveryCanceled(),
-  [DeliveryCompleted.type]: (o) => o.deliveryCompleted(),
+  ...PARTICIPANT_FACTS,
 };
 
 /** Every event myPage is kept from: every event of an order's saga. */
