@@ -14,17 +14,19 @@
  * Printed per rate: orders/s sent and reaching SHIPPING during the window, p50/p95/p99 latency, the backlog (sent, not
  * yet SHIPPING) at each quarter of the window, and whether lag grew (SHIPPING slower than arrivals, or a rising backlog).
  *
- * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (20 per rate),
- * BENCH_PAGE (30), BENCH_POLL_MS (200), BENCH_DRAIN_SECONDS (60).
+ * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate),
+ * BENCH_PAGE (30), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60). The polling is load on the order app and the gateway
+ * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer, slower polls
+ * disturb less and see later.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
 
 const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10);
 const PAGE = Number(process.env.BENCH_PAGE ?? 30);
-const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 200);
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 
 type Customer = { id: string; token: string };
