@@ -11,14 +11,14 @@
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ensureKafka, kafkaStatus, KafkaScriptError, stopKafka } from './kafka.mjs';
+import { ensureKafka, kafkaStatus, KafkaScriptError, stopKafka, TEST_DATA_DIR } from './kafka.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromRoot = createRequire(join(ROOT, 'package.json'));
@@ -103,7 +103,7 @@ class HomestoreError extends Error {}
 // ---------------------------------------------------------------------------------------------
 
 /** What a command has to undo when it ends. */
-const session = { kafkaStartedHere: false };
+const session = { kafkaStartedHere: false, testBrokerData: false };
 
 async function provision() {
   const t0 = Date.now();
@@ -504,6 +504,7 @@ function shutdown(procs) {
 const PHASES = [['--selectProjects', 'unit', 'integration'], ['--selectProjects', 'e2e']];
 
 async function test(args) {
+  await useTestBrokerData();
   const { brokers } = await provision();
   const jest = requireFromRoot.resolve('jest/bin/jest');
   const env = { ...plainWithoutTty(process.env), KAFKA_BROKERS: brokers, DATABASE_URL: process.env.DATABASE_URL || DEFAULTS.DATABASE_URL };
@@ -587,6 +588,19 @@ function loadDotEnv() {
   say('loaded .env');
 }
 
+/**
+ * A test run that has to start the broker starts it on a data dir of its own, emptied before and after, so the
+ * events of a test run are never replayed by the next `npm start`. A broker that already runs (a developer's
+ * shop) is reused as it is: the tests consume in groups of their own there, but their events stay on its topics.
+ */
+async function useTestBrokerData() {
+  if ((process.env.KAFKA_BROKERS || '').trim() || (await kafkaStatus()).running) return;
+  process.env.KAFKA_DATA_DIR = TEST_DATA_DIR;
+  rmSync(TEST_DATA_DIR, { recursive: true, force: true });
+  session.testBrokerData = true;
+  say(`kafka: this test run's broker keeps its data in ${relative(ROOT, TEST_DATA_DIR)}, emptied when the run ends`);
+}
+
 async function stopKafkaIfStartedHere() {
   if (!session.kafkaStartedHere) return;
   if (process.env.KEEP_KAFKA === '1') {
@@ -595,6 +609,7 @@ async function stopKafkaIfStartedHere() {
   }
   session.kafkaStartedHere = false;
   await stopKafka({ log: (m) => say(`kafka: ${m}`) });
+  if (session.testBrokerData) rmSync(TEST_DATA_DIR, { recursive: true, force: true });
 }
 
 async function main(argv) {

@@ -73,7 +73,11 @@ const FETCH_MARKER = join(VERSION_DIR, 'libs.complete');
 const CONFIG_DIR = join(VERSION_DIR, 'config');
 const SERVER_PROPERTIES = join(CONFIG_DIR, 'server.properties');
 const LOG4J_CONFIG = join(CONFIG_DIR, 'log4j2.properties');
-const DATA_DIR = join(CACHE_DIR, 'data');
+const DEFAULT_DATA_DIR = join(CACHE_DIR, 'data');
+/** The test runs' own data dir: `npm test` starts its broker on it when none runs, and empties it before and after. */
+export const TEST_DATA_DIR = join(CACHE_DIR, 'test-data');
+/** Where the broker keeps its logs: KAFKA_DATA_DIR (relative to the repository) or .cache/kafka/data. */
+const dataDir = () => (process.env.KAFKA_DATA_DIR ? resolve(ROOT, process.env.KAFKA_DATA_DIR) : DEFAULT_DATA_DIR);
 const LOG_DIR = join(CACHE_DIR, 'logs');
 const SERVER_LOG = join(LOG_DIR, 'server.log');
 const STDOUT_LOG = join(LOG_DIR, 'kafka.out');
@@ -231,11 +235,11 @@ export async function fetchKafka({ log = defaultLog } = {}) {
  */
 export async function resetKafka({ log = defaultLog } = {}) {
   await stopKafka({ log });
-  if (existsSync(DATA_DIR)) {
-    rmSync(DATA_DIR, { recursive: true, force: true });
-    log(`deleted ${rel(DATA_DIR)}`);
+  if (existsSync(dataDir())) {
+    rmSync(dataDir(), { recursive: true, force: true });
+    log(`deleted ${rel(dataDir())}`);
   } else {
-    log(`no data dir to delete (${rel(DATA_DIR)})`);
+    log(`no data dir to delete (${rel(dataDir())})`);
   }
 }
 
@@ -455,7 +459,7 @@ function writeConfigs() {
     'num.partitions': 6,
     'group.initial.rebalance.delay.ms': 0,
     // Storage: small segments and short retention for a dev box.
-    'log.dirs': DATA_DIR,
+    'log.dirs': dataDir(),
     'log.segment.bytes': 16 * 1024 * 1024,
     'log.retention.hours': 24,
     'log.retention.bytes': 256 * 1024 * 1024,
@@ -505,22 +509,22 @@ function escapeProp(v) {
 
 /** Format the KRaft storage once; a formatted dir has meta.properties and is never re-formatted. */
 function formatStorageOnce(java, log) {
-  if (existsSync(join(DATA_DIR, 'meta.properties'))) return;
-  if (existsSync(DATA_DIR) && readdirSync(DATA_DIR).length > 0) {
+  if (existsSync(join(dataDir(), 'meta.properties'))) return;
+  if (existsSync(dataDir()) && readdirSync(dataDir()).length > 0) {
     // Leftovers of an interrupted format: nothing worth keeping.
-    rmSync(DATA_DIR, { recursive: true, force: true });
+    rmSync(dataDir(), { recursive: true, force: true });
   }
-  mkdirSync(DATA_DIR, { recursive: true });
+  mkdirSync(dataDir(), { recursive: true });
   const clusterId = randomClusterId();
-  log(`formatting KRaft storage in ${rel(DATA_DIR)} (cluster id ${clusterId})…`);
+  log(`formatting KRaft storage in ${rel(dataDir())} (cluster id ${clusterId})…`);
   const r = spawnSync(
     java,
     [...jvmArgs(), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', SERVER_PROPERTIES],
     { cwd: VERSION_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  if (r.status !== 0 || !existsSync(join(DATA_DIR, 'meta.properties'))) {
-    rmSync(DATA_DIR, { recursive: true, force: true });
+  if (r.status !== 0 || !existsSync(join(dataDir(), 'meta.properties'))) {
+    rmSync(dataDir(), { recursive: true, force: true });
     throw new KafkaScriptError(`formatting the KRaft storage failed (exit ${r.status}):\n${out}`);
   }
   // The tool also dumps the full bootstrap record list; keep only the human-readable lines.
@@ -942,14 +946,14 @@ Commands:
   stop     Stop the broker started by this script.
   status   Show whether the broker is running, and the brokers string.
   fetch    Only download the broker jars (Maven, into ${rel(LIBS_DIR)}).
-  reset    Stop the broker and delete its data (${rel(DATA_DIR)}); keeps the jars.
+  reset    Stop the broker and delete its data (${rel(dataDir())}); keeps the jars.
   help     Show this help (also -h, --help).
 
 Environment:
   KAFKA_BROKERS  Use this existing Kafka ("host:port[,host:port]") instead; start only checks it.
   JAVA_HOME      Java ${MIN_JAVA}+ to run the broker (else \`java\` on PATH). \`mvn\` is needed for fetch.
 
-Files: jars ${rel(LIBS_DIR)}, config ${rel(CONFIG_DIR)}, data ${rel(DATA_DIR)},
+Files: jars ${rel(LIBS_DIR)}, config ${rel(CONFIG_DIR)}, data ${rel(dataDir())},
        log ${rel(SERVER_LOG)}, pid ${rel(PID_FILE)}.
 
 Programmatic: import { ensureKafka, stopKafka, kafkaBrokers } from './scripts/kafka.mjs'
