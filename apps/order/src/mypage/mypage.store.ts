@@ -21,10 +21,11 @@ interface RowRecord {
 }
 
 interface HistoryRecord {
-  order_id: string;
+  order_id?: string;
   event_id: string;
   event_type: string;
-  occurred_at: Date;
+  /** A Date when written, an ISO string with an offset when read back as JSON. */
+  occurred_at: Date | string;
 }
 
 const toRow = (r: RowRecord, history: MyPageHistoryEntry[]): MyPageOrder => ({
@@ -54,7 +55,7 @@ const toRecord = (o: MyPageOrder): Omit<RowRecord, 'total_amount' | 'updated_at'
   updated_at: o.updatedAt,
 });
 
-const toEntry = (h: HistoryRecord): MyPageHistoryEntry => ({ eventId: h.event_id, eventType: h.event_type, occurredAt: h.occurred_at.toISOString() });
+const toEntry = (h: HistoryRecord): MyPageHistoryEntry => ({ eventId: h.event_id, eventType: h.event_type, occurredAt: new Date(h.occurred_at).toISOString() });
 
 /** Where a page of myPage ends: the last row's sort key. */
 export interface MyPagePosition {
@@ -72,7 +73,7 @@ export class MyPageStore {
 
   /**
    * Applies events through the projection, in the caller's transaction and in the order given (each order's in the
-   * order they happened to arrive): their orders are locked, read, projected in memory and written back, five
+   * order they happened to arrive): their orders are locked, read, projected in memory and written back, four
    * statements however many events.
    */
   async applyAll(em: EntityManager, events: EventEnvelope<unknown>[]): Promise<void> {
@@ -129,16 +130,18 @@ export class MyPageStore {
     await em.query(`TRUNCATE mypage_history, mypage_orders`);
   }
 
-  /** Rows in page order (newest change first); `params[1]` is the LIMIT (null: all). */
+  /** Rows in page order (newest change first), each with its history, in one statement; `params[1]` is the LIMIT (null: all). */
   private async select(em: EntityManager, where: string, params: unknown[]): Promise<MyPageOrder[]> {
-    const rows: RowRecord[] = await em.query(`SELECT * FROM mypage_orders ${where} ORDER BY updated_at DESC, order_id DESC LIMIT $2`, params);
-    if (!rows.length) return [];
-    const history: HistoryRecord[] = await em.query(
-      `SELECT * FROM mypage_history WHERE order_id = ANY($1::uuid[]) ORDER BY occurred_at, event_id`,
-      [rows.map((r) => r.order_id)],
+    const rows: (RowRecord & { history: HistoryRecord[] | null })[] = await em.query(
+      `SELECT o.*, h.history FROM mypage_orders o
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_object('event_id', event_id, 'event_type', event_type, 'occurred_at', occurred_at)
+                         ORDER BY occurred_at, event_id) AS history
+         FROM mypage_history WHERE order_id = o.order_id
+       ) h ON true
+       ${where} ORDER BY o.updated_at DESC, o.order_id DESC LIMIT $2`,
+      params,
     );
-    const byOrder = new Map<string, MyPageHistoryEntry[]>();
-    for (const h of history) byOrder.set(h.order_id, [...(byOrder.get(h.order_id) ?? []), toEntry(h)]);
-    return rows.map((r) => toRow(r, byOrder.get(r.order_id) ?? []));
+    return rows.map((r) => toRow(r, (r.history ?? []).map(toEntry)));
   }
 }
