@@ -1,8 +1,11 @@
 import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { databaseUrl } from '@homestore/platform';
 import { decodeEnvelope } from '@homestore/events';
 import { EventConsumer, Outbox, OutboxRelay, runInContext, traceIdOf } from '../src';
 import {
+  SERVER_URL,
   effectHandler,
   eventually,
   header,
@@ -79,6 +82,25 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     expect(header(message, 'correlationId')).toBe('corr-1');
     expect(traceIdOf(header(message, 'traceparent'))).toBe('a'.repeat(32));
     await eventually('the published row to be deleted', unsent, (n) => n === 0);
+  });
+
+  it('gives its connection back to the pool once: a stopped relay is untouched when that connection later dies', async () => {
+    const relay = startRelay();
+    await relay.flush(); // it leads: its own connection holds the lock and LISTENs
+    await relay.stop();
+    sandbox.running.splice(sandbox.running.indexOf(relay), 1);
+    // Every connection to this database is cut, the one the relay gave back to the pool among them. A relay that
+    // still listened on it would release it a second time, which pg-pool throws on (an uncaught error).
+    const admin = new Client({ connectionString: databaseUrl(SERVER_URL, 'postgres') });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(`SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = $1`, [db]);
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await unsent()).toBe(0); // the pool carries on with new connections
   });
 
   it('keeps per-key commit order with two relays draining the same outbox, publishing each row once', async () => {

@@ -38,6 +38,8 @@ interface OutboxRow {
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private connection?: PoolClient;
+  /** Gives the relay's connection back to the pool, once (see lead). */
+  private releaseConnection?: (error?: Error) => void;
   private leading = false;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -65,15 +67,17 @@ export class OutboxRelay {
     clearInterval(this.timer);
     await this.running;
     const connection = this.connection;
+    const release = this.releaseConnection;
     this.connection = undefined;
-    if (!connection) return;
+    this.releaseConnection = undefined;
+    if (!connection || !release) return;
     try {
       // The connection goes back to the pool, so the session's lock and LISTEN must not go with it.
       if (this.leading) await connection.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK]);
       await connection.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
-      connection.release();
+      release();
     } catch (e) {
-      connection.release(e as Error);
+      release(e as Error);
     }
     this.leading = false;
   }
@@ -129,17 +133,34 @@ export class OutboxRelay {
     if (!this.connection) {
       const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
       const connection = await pool.connect();
-      connection.on('notification', () => this.wake());
-      connection.on('error', (e) => {
+      const onNotification = () => this.wake();
+      const onError = (e: Error) => {
         this.logger.warn(`outbox relay connection lost (${e.message}); reconnecting on the next poll`);
         if (this.connection === connection) {
           this.connection = undefined;
           this.leading = false;
         }
-        connection.release(e);
-      });
-      await connection.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        release(e);
+      };
+      // Back in the pool the connection is someone else's: our listeners go with the first release, and there is one.
+      let released = false;
+      const release = (error?: Error) => {
+        if (released) return;
+        released = true;
+        connection.off('notification', onNotification);
+        connection.off('error', onError);
+        connection.release(error);
+      };
+      connection.on('notification', onNotification);
+      connection.on('error', onError);
+      try {
+        await connection.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      } catch (e) {
+        release(e as Error);
+        throw e;
+      }
       this.connection = connection;
+      this.releaseConnection = release;
     }
     if (!this.leading) {
       const { rows } = await this.connection.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK]);
