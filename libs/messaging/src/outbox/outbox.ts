@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
+import { lockKeys } from '@homestore/platform';
 import { currentContext, MessageContext, newContext, traceparent } from '../message-context';
 
 /** Advisory-lock namespace (first int of the two-int form) for outbox keys. */
@@ -70,8 +71,7 @@ export class Outbox {
     });
     // Same-key transactions queue here until the earlier one commits, so row ids follow commit order per key
     // and the relay, reading in id order, publishes each key's events in the order they happened.
-    const keys = [...new Set(params.filter((_, i) => i % 6 === 3) as string[])].sort();
-    await em.query(`SELECT pg_advisory_xact_lock(${KEY_LOCK_SPACE}, hashtext(k)) FROM unnest($1::text[]) AS k`, [keys]);
+    await lockKeys(em, KEY_LOCK_SPACE, params.filter((_, i) => i % 6 === 3) as string[]);
     await em.query(`INSERT INTO outbox (event_id, event_type, topic, key, value, headers) VALUES ${rows.join(', ')}`, params);
     return envelopes;
   }
