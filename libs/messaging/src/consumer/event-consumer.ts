@@ -37,8 +37,6 @@ export interface EventConsumerOptions {
 
 export type ConsumerState = 'idle' | 'starting' | 'joined' | 'rebalancing' | 'restarting' | 'crashed' | 'stopped';
 
-type Outcome = 'handled' | 'duplicate';
-
 /**
  * Handles a run's new events in the run's transaction; `handleOne` hands an event to its own @OnEvent handler, for
  * a run handler that only needs to prepare the run (take its locks in one order, say) and then handle them as usual.
@@ -51,6 +49,15 @@ interface Decoded {
   labels: { topic: string; event_type: string; group: string };
   handler?: EventHandlerRegistration;
   event?: EventEnvelope;
+}
+
+/** A decoded message that this group handles. */
+type DecodedEvent = Decoded & Required<Pick<Decoded, 'event' | 'handler'>>;
+
+/** Which message's handler threw, when a transaction of several fails. */
+interface HandlerFailure {
+  message?: KafkaMessage;
+  error?: unknown;
 }
 
 /** Headers added to a dead letter; the original key, value and headers are kept as they were. */
@@ -230,51 +237,19 @@ export class EventConsumer {
   }
 
   /**
-   * Handles a run of messages in one transaction: one inbox insert claims them all, then each claimed event's handler
-   * runs, key by key (events of one key keep their order; a consistent key order keeps concurrent runs from
-   * deadlocking on per-key locks). True once committed; otherwise nothing of it stays, and the answer names the
-   * message whose handler failed, if one did.
+   * Handles a run of messages in one transaction (handleTogether). True once committed; otherwise nothing of it stays,
+   * and the answer names the message whose handler failed, if one did.
    */
   private async handleRun(topic: string, run: Decoded[]): Promise<true | { culprit?: KafkaMessage; error?: unknown }> {
-    const events = run.filter((d): d is Decoded & Required<Pick<Decoded, 'event' | 'handler'>> => !!d.event && !!d.handler);
+    const events = run.filter((d): d is DecodedEvent => !!d.event && !!d.handler);
     const started = process.hrtime.bigint();
-    const handled = new Set<Decoded>();
-    let culprit: { message: KafkaMessage; error: unknown } | undefined;
+    const failure: HandlerFailure = {};
+    let handled = new Set<Decoded>();
     try {
-      if (events.length) {
-        await this.options.dataSource.transaction(async (em) => {
-          const rows: { event_id: string }[] = await em.query(
-            `INSERT INTO inbox (consumer_group, event_id, event_type)
-             SELECT $1, * FROM unnest($2::uuid[], $3::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-            [this.group, events.map((d) => d.event.eventId), events.map((d) => d.event.eventType)],
-          );
-          // Claimed now, and only once: a message repeated within the run is a duplicate like any other.
-          const unclaimed = new Set(rows.map((r) => r.event_id.toLowerCase()));
-          const claimed = [...events].sort((a, b) => compareKeys(a.message.key, b.message.key)).filter((d) => unclaimed.delete(d.event.eventId.toLowerCase()));
-          if (this.options.runHandler && claimed.length > 1) {
-            const byEvent = new Map(claimed.map((d) => [d.event, d]));
-            await this.options.runHandler([...byEvent.keys()], em, (event) => {
-              const d = byEvent.get(event);
-              if (!d) throw new Error(`${event.eventType} ${event.eventId} is not an event of this run`);
-              return runInContext(contextOf(d.event, d.message), () => d.handler.handle(d.event, em));
-            });
-            for (const d of claimed) handled.add(d);
-            return;
-          }
-          for (const d of claimed) {
-            try {
-              await runInContext(contextOf(d.event, d.message), () => d.handler.handle(d.event, em));
-            } catch (error) {
-              culprit = { message: d.message, error };
-              throw error;
-            }
-            handled.add(d);
-          }
-        });
-      }
+      if (events.length) handled = await this.handleTogether(events, failure);
     } catch (e) {
       if (run.length > 1) this.logger.debug(`a run of ${run.length} messages from ${topic} failed, handling them one by one: ${(e as Error).message}`);
-      return { culprit: culprit?.message, error: culprit?.error };
+      return { culprit: failure.message, error: failure.error };
     }
     crashPoint('consumer:after-commit-before-offset');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -283,6 +258,45 @@ export class EventConsumer {
       this.options.metrics.consumed.inc({ ...d.labels, outcome: !d.handler ? 'skipped' : handled.has(d) ? 'handled' : 'duplicate' });
     }
     return true;
+  }
+
+  /**
+   * One transaction for these events: one inbox insert claims them, then each new one goes to its handler in the
+   * event's context, key by key (events of one key keep their order; a consistent key order keeps concurrent runs
+   * from deadlocking on per-key locks), or all of them to the group's run handler. Resolves with the new ones once
+   * committed; when it fails nothing of it stays, and `failure` names the message whose handler threw, if one did.
+   */
+  private handleTogether(events: DecodedEvent[], failure: HandlerFailure): Promise<Set<Decoded>> {
+    return this.options.dataSource.transaction(async (em) => {
+      const rows: { event_id: string }[] = await em.query(
+        `INSERT INTO inbox (consumer_group, event_id, event_type)
+         SELECT $1, * FROM unnest($2::uuid[], $3::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.group, events.map((d) => d.event.eventId), events.map((d) => d.event.eventType)],
+      );
+      // Claimed now, and only once: a message repeated within the run is a duplicate like any other.
+      const unclaimed = new Set(rows.map((r) => r.event_id.toLowerCase()));
+      const claimed = [...events].sort((a, b) => compareKeys(a.message.key, b.message.key)).filter((d) => unclaimed.delete(d.event.eventId.toLowerCase()));
+      const handleOne = async (d: DecodedEvent) => {
+        try {
+          await runInContext(contextOf(d.event, d.message), () => d.handler.handle(d.event, em));
+        } catch (error) {
+          Object.assign(failure, { message: d.message, error });
+          throw error;
+        }
+      };
+      const { runHandler } = this.options;
+      if (runHandler && claimed.length > 1) {
+        const byEvent = new Map(claimed.map((d) => [d.event, d]));
+        await runHandler([...byEvent.keys()], em, (event) => {
+          const d = byEvent.get(event);
+          if (!d) throw new Error(`${event.eventType} ${event.eventId} is not an event of this run`);
+          return handleOne(d);
+        });
+      } else {
+        for (const d of claimed) await handleOne(d);
+      }
+      return new Set<Decoded>(claimed);
+    });
   }
 
   /**
@@ -306,12 +320,12 @@ export class EventConsumer {
     } catch (e) {
       return this.deadLetter(topic, partition, message, e, 1, labels, heartbeat);
     }
-    const context = contextOf(event, message);
+    const decoded: DecodedEvent = { message, labels, handler, event };
     const timer = metrics.handlerSeconds.startTimer(labels);
     for (let attempt = 1; ; attempt++) {
       try {
         if (attempt === 1 && failedAttempt !== undefined) throw failedAttempt;
-        const outcome = await runInContext(context, () => this.handleOnce(handler!, event));
+        const outcome = (await this.handleTogether([decoded], {})).size ? 'handled' : 'duplicate';
         crashPoint('consumer:after-commit-before-offset');
         timer();
         metrics.consumed.inc({ ...labels, outcome });
@@ -327,18 +341,6 @@ export class EventConsumer {
         if (!(await this.pause(wait, heartbeat))) return false;
       }
     }
-  }
-
-  private handleOnce(handler: EventHandlerRegistration, event: EventEnvelope): Promise<Outcome> {
-    return this.options.dataSource.transaction(async (em) => {
-      const claimed = await em.query(
-        `INSERT INTO inbox (consumer_group, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [this.group, event.eventId, event.eventType],
-      );
-      if (!claimed.length) return 'duplicate';
-      await handler.handle(event, em);
-      return 'handled';
-    });
   }
 
   /** Writes the message, untouched, to the group's dead-letter topic with why it failed; keeps trying until it is written. */
