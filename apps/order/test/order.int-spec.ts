@@ -7,8 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { exportJWK, SignJWT } from 'jose';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { eventually, readWholeTopic } from '@homestore/testing';
-import { Client } from 'pg';
+import { dropDatabase, eventually, forgetGroups, groupsOf, readWholeTopic, startGroupsAtTheEnd } from '@homestore/testing';
 import { DataSource } from 'typeorm';
 import {
   ALL_TOPICS,
@@ -28,7 +27,7 @@ import {
   Topics,
   deadLetterTopic,
 } from '@homestore/events';
-import { buildEnvelope, consumerGroup, createKafka, createProducer, ensureTopics, newContext, setGroupOffsets } from '@homestore/messaging';
+import { buildEnvelope, consumerGroup, createKafka, createProducer, ensureTopics, newContext } from '@homestore/messaging';
 import { configureHttp, databaseUrl, loadConfig } from '@homestore/platform';
 import { ConsumerGroups as Names } from '../src/consumer-groups';
 import { MyPageStore } from '../src/mypage/mypage.store';
@@ -39,6 +38,7 @@ import { OrderModule } from '../src/order.module';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 /** This run's groups (consumer-groups.env.ts sets the prefix). */
+const GROUP_PREFIX = process.env.CONSUMER_GROUP_PREFIX!;
 const ConsumerGroups = { saga: consumerGroup(process.env, Names.saga), myPage: consumerGroup(process.env, Names.myPage) };
 
 /** Signs tokens as the user service would, and serves the public key as a JWKS. */
@@ -155,16 +155,8 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     issuer = await tokenIssuer();
     [aliceToken, bobToken] = await Promise.all([issuer.token(alice), issuer.token(bob)]);
     await ensureTopics(kafka, ALL_TOPICS.map((topic) => ({ topic, numPartitions: 6 })));
-    const admin = kafka.admin();
-    await admin.connect();
     // The topics hold other runs' events: this run's groups start at their current ends (the rebuild reads them all).
-    const groups = [
-      [ConsumerGroups.saga, [Topics.Product, Topics.Payment, Topics.Store, Topics.Delivery]],
-      [ConsumerGroups.myPage, MYPAGE_TOPICS],
-    ] as const;
-    const endOf = async (topic: string) => [topic, (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }))] as const;
-    await Promise.all(groups.map(async ([groupId, topics]) => setGroupOffsets(kafka, groupId, Object.fromEntries(await Promise.all(topics.map(endOf))))));
-    await admin.disconnect();
+    await startGroupsAtTheEnd(kafka, GROUP_PREFIX, groupsOf('order'));
     producer = createProducer(kafka);
     await producer.connect();
     await startApp();
@@ -175,16 +167,8 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     await app?.close();
     await producer?.disconnect();
     await issuer?.close();
-    const client = new Client({ connectionString: databaseUrl(SERVER_URL, 'postgres') });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await client.end();
-    const admin = kafka.admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.endsWith(`.${ConsumerGroups.saga}.dlq`) || t.endsWith(`.${ConsumerGroups.myPage}.dlq`));
-    await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-    await admin.deleteGroups([ConsumerGroups.saga, ConsumerGroups.myPage]).catch(() => undefined);
-    await admin.disconnect();
+    await dropDatabase(database);
+    await forgetGroups(kafka, GROUP_PREFIX);
   });
 
   it('prices an order from the product replica (newest revision, sale price) and announces it with OrderPlaced', async () => {
