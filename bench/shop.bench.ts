@@ -15,10 +15,12 @@
  * yet SHIPPING) at each quarter of the window, and whether lag grew (SHIPPING slower than arrivals, or a rising backlog).
  *
  * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate),
- * BENCH_PAGE (30), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60). The polling is load on the order app and the gateway
+ * BENCH_PAGE (30), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60), BENCH_CPU_PROF (a folder: each app writes a V8 CPU
+ * profile there when it stops). The polling is load on the order app and the gateway
  * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer, slower polls
  * disturb less and see later.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
 
@@ -41,6 +43,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const ms = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} ms`);
 
+
+/** CPU seconds used so far (user + system, from /proc) by each app, by PostgreSQL, by Kafka and by this bench. */
+function cpuSeconds(shop: Shop): Record<string, number> {
+  const ticks = (pid: number | string) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  const used: Record<string, number> = {};
+  for (const p of shop.procs) used[p.name] = ticks(p.child.pid!);
+  used.postgres = 0;
+  used.kafka = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm === 'postgres') used.postgres += ticks(pid);
+    else if (comm === 'java') used.kafka += ticks(pid);
+  }
+  const self = process.cpuUsage();
+  used.bench = (self.user + self.system) / 1e6;
+  return used;
+}
+
 async function customers(gw: string, n: number, label: string): Promise<Customer[]> {
   const made: Customer[] = [];
   for (let i = 0; i < n; i += 5) made.push(...(await Promise.all(Array.from({ length: Math.min(5, n - i) }, () => newCustomer(gw, label)))));
@@ -58,6 +90,7 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
   let answered = 0;
   let shippedInWindow = 0;
   let sending = true;
+  const cpuBefore = cpuSeconds(shop);
   const t0 = Date.now();
   const end = t0 + SECONDS * 1000;
   const total = Math.round(rate * SECONDS);
@@ -116,6 +149,8 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
     backlog.push(sent - (orders.size - pending.reduce((n, s) => n + s.size, 0)));
   }
   while (sending) await sleep(10);
+  const cpuAfter = cpuSeconds(shop);
+  const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, (v - (cpuBefore[k] ?? 0)) / SECONDS]));
   const lagAtEnd = await groupLag(shop);
   const drainStart = Date.now();
   const waiting = () => pending.reduce((n, s) => n + s.size, 0) + (sent - answered);
@@ -155,6 +190,7 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
     notShipped: orders.size - done.length,
     lagGrew,
     lagAtEnd,
+    cpu,
   };
 }
 
@@ -172,7 +208,11 @@ async function main(): Promise<void> {
   try {
     const started = Date.now();
     shop = await startShop({
-      env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error' },
+      env: {
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
+      },
+      // A V8 CPU profile per app, written when it exits (open it in Chrome DevTools).
+      nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
       perApp: {
         ordermanagement: { STORE_AUTO_ACCEPT: 'true' },
         gateway: { RATE_LIMIT_IP: '100000000', RATE_LIMIT_USER: '100000000', BREAKER_FAILURE_THRESHOLD: '1000', UPSTREAM_TIMEOUT_MS: '30000' },
@@ -210,7 +250,8 @@ async function main(): Promise<void> {
           `SHIPPING ${r.shippedRate.toFixed(1)}/s in the window · POST->SHIPPING seen p50 ${ms(r.seen.p50)} p95 ${ms(r.seen.p95)} p99 ${ms(r.seen.p99)} max ${ms(r.seen.max)} ` +
           `(by event time p50 ${ms(r.byEvent.p50)} p95 ${ms(r.byEvent.p95)} p99 ${ms(r.byEvent.p99)}) · POST p50 ${ms(r.post.p50)} p99 ${ms(r.post.p99)} · ` +
           `backlog at 1/4..4/4 ${r.backlog.join('/')} · drained in ${(r.drainMs / 1000).toFixed(1)} s${r.notShipped ? ` (${r.notShipped} never SHIPPING)` : ''} · lag grew: ${r.lagGrew ? 'YES' : 'no'}\n` +
-          `        consumer lag (messages) at the end of the window: ${Object.entries(r.lagAtEnd).map(([g, n]) => `${g} ${n}`).join(', ')}`,
+          `        consumer lag (messages) at the end of the window: ${Object.entries(r.lagAtEnd).map(([g, n]) => `${g} ${n}`).join(', ')}\n` +
+          `        CPU (cores) in the window: ${Object.entries(r.cpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} · total ${Object.values(r.cpu).reduce((a, b) => a + b, 0).toFixed(2)}`,
       );
     }
     console.log('\n| arrival (orders/s) | sent/s | SHIPPING/s | p50 | p95 | p99 | backlog 1/4..4/4 | lag grew |');

@@ -45,8 +45,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function launch(name: Service, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')], {
+function launch(name: Service, env: Record<string, string>, nodeArgs: string[] = []): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,10 +71,12 @@ async function dropDatabases(names: string[]): Promise<void> {
 
 /**
  * Starts the seven apps; resolves once the gateway's /health/ready is 200 (every upstream ready). `env` goes to
- * every app, `perApp` to one. Every app joins consumer groups of this run's own, starting at the topics' current
- * ends (startGroupsAtTheEnd) and deleted with their dead-letter topics by `stop`.
+ * every app, `perApp` to one, `nodeArgs` to every app's node. Every app joins consumer groups of this run's own,
+ * starting at the topics' current ends (startGroupsAtTheEnd) and deleted with their dead-letter topics by `stop`.
  */
-export async function startShop(options: { env?: Record<string, string>; perApp?: Partial<Record<Service, Record<string, string>>>; readyTimeoutMs?: number } = {}): Promise<Shop> {
+export async function startShop(
+  options: { env?: Record<string, string>; perApp?: Partial<Record<Service, Record<string, string>>>; readyTimeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<Shop> {
   const run = randomUUID().slice(0, 8);
   const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (s) => [s, await freePort()]))) as Record<Service, number>;
   const url = (s: Service) => `http://127.0.0.1:${ports[s]}`;
@@ -108,11 +110,11 @@ export async function startShop(options: { env?: Record<string, string>; perApp?
           DATABASE_NAME: `hs_e2e_${s}_${run}`,
           ...(s === 'user' && { STORE_ADMIN_EMAIL: clerk.email, STORE_ADMIN_PASSWORD: clerk.password }),
           ...options.perApp?.[s],
-        }),
+        }, options.nodeArgs),
       );
     }
     const upstreams = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, url(s)]));
-    const gateway = launch('gateway', { ...common, ...upstreams, PORT: String(ports.gateway), ...options.perApp?.gateway });
+    const gateway = launch('gateway', { ...common, ...upstreams, PORT: String(ports.gateway), ...options.perApp?.gateway }, options.nodeArgs);
     procs.push(gateway);
     await untilReady(gateway, procs, options.readyTimeoutMs ?? 90_000);
     return { gateway: gateway.url, procs, clerk, groupPrefix: prefix, stop };

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
+import './kafkajs-idle-fix';
 
 /**
  * kafkajs warns that bounded retries "may invalidate EoS guarantees". We rely on at-least-once delivery plus

@@ -277,3 +277,88 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect(await committedOffset()).toBe(done.length);
   });
 });
+
+describe('event consumer: the partitions of one fetch share a transaction (real Kafka and PostgreSQL)', () => {
+  const PARTITIONS = 6;
+  const KEYS = Array.from({ length: 12 }, (_, i) => `key-${i}`);
+  const kafka = testKafka();
+  let sandbox: Sandbox;
+
+  beforeEach(async () => (sandbox = await openSandbox('consumer-parts', PARTITIONS)));
+  afterEach(() => sandbox.close());
+
+  const event = (key: string, seq: number, behaviour: Behaviour = 'ok'): EventEnvelope => ({
+    eventId: randomUUID(),
+    eventType: 'TestHappened',
+    eventVersion: 1,
+    aggregateType: 'test',
+    aggregateId: key,
+    correlationId: 'corr',
+    causationId: 'cause',
+    producer: 'test',
+    occurredAt: new Date().toISOString(),
+    payload: { id: randomUUID(), key, seq, behaviour },
+  });
+
+  async function backlog(poison?: { key: string; seq: number }): Promise<EventEnvelope[]> {
+    const sent = KEYS.flatMap((key) => Array.from({ length: 10 }, (_, seq) => event(key, seq, poison?.key === key && poison.seq === seq ? 'always-fail' : 'ok')));
+    await sandbox.producer.send({
+      topic: sandbox.topic,
+      acks: -1,
+      messages: sent.map((e) => ({ key: (e.payload as { key: string }).key, value: JSON.stringify(e) })),
+    });
+    return sent;
+  }
+
+  async function start(handle: EventConsumerOptions['handlers'][number]['handle']): Promise<{ consumer: EventConsumer; metrics: MessagingMetrics }> {
+    const metrics = newMetrics();
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource: sandbox.ds,
+      producer: sandbox.producer,
+      metrics,
+      group: unique('group'),
+      handlers: [{ definition: testEvent(sandbox.topic), handle }],
+      retry: FAST_RETRY,
+      partitionsConsumedConcurrently: PARTITIONS,
+    });
+    sandbox.running.push(consumer);
+    await consumer.start();
+    return { consumer, metrics };
+  }
+
+  const effects = async () => (await sandbox.ds.query(`SELECT key, seq FROM effects ORDER BY n`)) as { key: string; seq: number }[];
+  const seqsOf = (rows: { key: string; seq: number }[], key: string) => rows.filter((r) => r.key === key).map((r) => r.seq);
+
+  it('handles the runs of several partitions in one transaction, each event once and each key in order', async () => {
+    const sent = await backlog();
+    const partitions = new Set<number>();
+    const transactions = new Set<unknown>();
+    const record = effectHandler('in-process');
+    const { metrics } = await start(async (e, em) => {
+      transactions.add(em.queryRunner);
+      await record(e, em);
+    });
+    await eventually('every event to take effect', effects, (rows) => rows.length === sent.length);
+    const rows = await effects();
+    for (const key of KEYS) expect(seqsOf(rows, key)).toEqual([...Array(10).keys()]);
+    expect(await outcomes(metrics)).toEqual({ handled: sent.length });
+    const admin = kafka.admin();
+    await admin.connect();
+    for (const o of await admin.fetchTopicOffsets(sandbox.topic)) if (Number(o.high) > 0) partitions.add(o.partition);
+    await admin.disconnect();
+    // One transaction per partition's run would be at least as many as the partitions holding events.
+    expect(partitions.size).toBeGreaterThan(2);
+    expect(transactions.size).toBeLessThan(partitions.size);
+  });
+
+  it('when one event fails in a shared transaction, the other partitions still take effect once and it alone is dead-lettered', async () => {
+    const sent = await backlog({ key: 'key-5', seq: 4 });
+    const { metrics } = await start(effectHandler('in-process'));
+    await eventually('every good event to take effect', effects, (rows) => rows.length === sent.length - 1);
+    const rows = await effects();
+    for (const key of KEYS) expect(seqsOf(rows, key)).toEqual([...Array(10).keys()].filter((s) => key !== 'key-5' || s !== 4));
+    await eventually('the dead letter', () => outcomes(metrics), (o) => o.dead_lettered === 1);
+    expect(await outcomes(metrics)).toEqual({ handled: sent.length - 1, dead_lettered: 1 });
+  });
+});

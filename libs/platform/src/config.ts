@@ -46,7 +46,7 @@ export class ServiceConfig {
   CONSUMER_RETRY_MAX_MS: number = 10_000;
 
   @IsInt() @Min(1) @Max(64)
-  CONSUMER_CONCURRENCY: number = 3;
+  CONSUMER_CONCURRENCY: number = 6;
 
   /**
    * Put before every consumer group name (and so in its dead-letter topics' names). Empty in a deployment; a test

@@ -7,6 +7,7 @@ import { ensureTopics } from '../kafka';
 import { newTraceId, runInContext, traceIdOf } from '../message-context';
 import type { MessagingMetrics } from '../metrics';
 import { backoffMs, DEFAULT_RETRY_POLICY, isPermanent, RetryPolicy } from './retry-policy';
+import { Together } from './together';
 
 /** An application handler for one event type; runs inside the transaction that also records the inbox row. */
 export interface EventHandlerRegistration {
@@ -31,6 +32,13 @@ export interface EventConsumerOptions {
   /** Handles a run's new events together instead of one handler call each (see @OnEventRun). */
   runHandler?: RunHandler;
   sessionTimeoutMs?: number;
+  /**
+   * A fetch waits on the broker until it has this many bytes for the group, or fetchMaxWaitMs passed: under load a
+   * fetch brings many messages (one transaction and one offset commit for a run instead of one each), at the cost of
+   * at most fetchMaxWaitMs per hop when quiet.
+   */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   /** How long inbox rows are kept: longer than any redelivery can come late. */
   inboxRetentionMs?: number;
 }
@@ -53,6 +61,16 @@ interface Decoded {
 
 /** A decoded message that this group handles. */
 type DecodedEvent = Decoded & Required<Pick<Decoded, 'event' | 'handler'>>;
+
+/** A run committed (true), or failed as a whole, naming the message whose handler threw if one did. */
+type RunOutcome = true | { culprit?: KafkaMessage; error?: unknown };
+
+/** An offset to commit: the next message to read of a partition. */
+interface OffsetToCommit {
+  topic: string;
+  partition: number;
+  offset: string;
+}
 
 /** Which message's handler threw, when a transaction of several fails. */
 interface HandlerFailure {
@@ -87,6 +105,10 @@ export class EventConsumer {
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
   private purgeTimer?: NodeJS.Timeout;
+  /** The runs of every partition handled at once share one transaction (see handleRuns)... */
+  private readonly runs = new Together<Decoded[], RunOutcome>((runs) => this.handleRuns(runs));
+  /** ...and their offsets one commit request. */
+  private readonly offsets = new Together<OffsetToCommit, boolean>((offsets) => this.commitOffsets(offsets));
   state: ConsumerState = 'idle';
   lastCrash?: string;
 
@@ -103,7 +125,8 @@ export class EventConsumer {
       // kafkajs heartbeats only between fetches: short waits keep rebalances and shutdown under a second.
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 250,
+      minBytes: options.fetchMinBytes ?? 64 * 1024,
+      maxWaitTimeInMs: options.fetchMaxWaitMs ?? 50,
     });
     const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => (this.state = 'joined'));
@@ -169,13 +192,7 @@ export class EventConsumer {
     let uncommitted = 0;
     const commit = async () => {
       if (!uncommitted || last === undefined) return;
-      try {
-        await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-        uncommitted = 0;
-      } catch (e) {
-        // Typically the partition was lost in a rebalance: its next owner gets these again and its inbox drops them.
-        this.logger.warn(`offset commit for ${topic}[${partition}] failed: ${(e as Error).message}`);
-      }
+      if (await this.offsets.submit({ topic, partition, offset: (BigInt(last) + 1n).toString() })) uncommitted = 0;
     };
     const done = async (offset: string) => {
       resolveOffset(offset);
@@ -186,7 +203,7 @@ export class EventConsumer {
     for (let i = 0; i < messages.length; ) {
       if (!isRunning() || isStale() || this.stopping) break;
       const run = this.decodeRun(topic, messages, i);
-      const outcome = run.length ? await this.handleRun(topic, run) : {};
+      const outcome = run.length ? await this.runs.submit(run) : {};
       if (outcome === true) {
         for (const m of run) await done(m.message.offset);
         i += run.length;
@@ -237,10 +254,33 @@ export class EventConsumer {
   }
 
   /**
+   * The runs submitted at once (one per partition of a fetch, typically) in one transaction. If it fails, each run
+   * again on its own, so that only the run holding the failing message goes message by message.
+   */
+  private async handleRuns(runs: Decoded[][]): Promise<RunOutcome[]> {
+    if (runs.length > 1 && (await this.handleRun(runs.flat())) === true) return runs.map(() => true);
+    const outcomes: RunOutcome[] = [];
+    for (const run of runs) outcomes.push(await this.handleRun(run));
+    return outcomes;
+  }
+
+  /** One request for the offsets of every partition that finished at once; false when it failed. */
+  private async commitOffsets(offsets: OffsetToCommit[]): Promise<boolean[]> {
+    try {
+      await this.consumer.commitOffsets(offsets);
+      return offsets.map(() => true);
+    } catch (e) {
+      // Typically a partition was lost in a rebalance: its next owner gets these again and its inbox drops them.
+      this.logger.warn(`offset commit for ${offsets.map((o) => `${o.topic}[${o.partition}]`).join(', ')} failed: ${(e as Error).message}`);
+      return offsets.map(() => false);
+    }
+  }
+
+  /**
    * Handles a run of messages in one transaction (handleTogether). True once committed; otherwise nothing of it stays,
    * and the answer names the message whose handler failed, if one did.
    */
-  private async handleRun(topic: string, run: Decoded[]): Promise<true | { culprit?: KafkaMessage; error?: unknown }> {
+  private async handleRun(run: Decoded[]): Promise<RunOutcome> {
     const events = run.filter((d): d is DecodedEvent => !!d.event && !!d.handler);
     const started = process.hrtime.bigint();
     const failure: HandlerFailure = {};
@@ -248,7 +288,7 @@ export class EventConsumer {
     try {
       if (events.length) handled = await this.handleTogether(events, failure);
     } catch (e) {
-      if (run.length > 1) this.logger.debug(`a run of ${run.length} messages from ${topic} failed, handling them one by one: ${(e as Error).message}`);
+      if (run.length > 1) this.logger.debug(`a run of ${run.length} messages failed: ${(e as Error).message}`);
       return { culprit: failure.message, error: failure.error };
     }
     crashPoint('consumer:after-commit-before-offset');
