@@ -46,16 +46,28 @@ export function dataSourceOptions({ url, entities, migrations, poolSize }: Servi
   };
 }
 
+/** Keys in the one order every transaction locks them in (sorted, each once). */
+export function keysInLockOrder(keys: string[]): string[] {
+  return [...new Set(keys)].sort();
+}
+
+/**
+ * SQL of a one-row subquery that takes the transaction-scoped advisory locks of the keys in the array parameter
+ * `keys` (in keysInLockOrder), in the namespace parameter `space`, one after the other in the array's order. A
+ * statement that joins it has every lock before it produces a row, so it can take its locks and write in one round
+ * trip (the Outbox does); lockKeys runs it alone.
+ */
+export function lockKeysSql(space: string, keys: string): string {
+  return `SELECT count(pg_advisory_xact_lock(${space}, hashtext(key))) AS locked
+    FROM (SELECT key FROM unnest(${keys}::text[]) WITH ORDINALITY AS k(key, n) ORDER BY n OFFSET 0) AS keys`;
+}
+
 /**
  * Takes the transaction-scoped advisory locks of these keys in one namespace (`space`), in one fixed order (sorted),
  * so two transactions locking overlapping sets wait for each other instead of deadlocking.
  */
 export async function lockKeys(em: EntityManager, space: number, keys: string[]): Promise<void> {
-  const sorted = [...new Set(keys)].sort();
+  const sorted = keysInLockOrder(keys);
   if (!sorted.length) return;
-  await em.query(
-    `SELECT pg_advisory_xact_lock($1, hashtext(key))
-     FROM (SELECT key FROM unnest($2::text[]) WITH ORDINALITY AS k(key, n) ORDER BY n OFFSET 0) AS keys`,
-    [space, sorted],
-  );
+  await em.query(lockKeysSql('$1', '$2'), [space, sorted]);
 }

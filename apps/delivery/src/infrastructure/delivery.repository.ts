@@ -17,8 +17,9 @@ export class DeliveryRepository {
     return Delivery.restore({ deliveryId, orderId, customerId, status, address, phone });
   }
 
+  /** Writes the delivery as it is now, in one statement (em.save would read the row first). */
   async save(em: EntityManager, delivery: Delivery): Promise<void> {
-    await em.save(DeliveryEntity, em.create(DeliveryEntity, delivery.snapshot));
+    await em.upsert(DeliveryEntity, delivery.snapshot, ['orderId']);
   }
 
   findByOrder(em: EntityManager, orderId: string): Promise<DeliveryEntity | null> {

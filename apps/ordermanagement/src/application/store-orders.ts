@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Outbox } from '@homestore/messaging';
 import { acceptOrder, cancelOrder, Decision, PaidOrder, receivePaidOrder, StoreOrderStatus } from '../domain/store-order';
 import { StoreOrderNotFound } from '../domain/store.errors';
+import { ProductEntity } from '../infrastructure/product.entity';
 import { StoreOrderEntity } from '../infrastructure/store-order.entity';
 import { OrderManagementConfig } from '../ordermanagement.config';
 import { lockProducts, moveLockedStock } from './products';
@@ -54,7 +55,7 @@ export class StoreOrders {
     if (existing) return; // already decided, or canceled before it was paid: never reserve
     const locked = await lockProducts(em, paid.items.map((l) => l.productId));
     const shelf = new Map([...locked].map(([id, p]) => [id, p.stock]));
-    await this.apply(em, receivePaidOrder(existing, paid, shelf, { id: randomUUID(), autoAccept: this.config.STORE_AUTO_ACCEPT }));
+    await this.apply(em, receivePaidOrder(existing, paid, shelf, { id: randomUUID(), autoAccept: this.config.STORE_AUTO_ACCEPT }), locked);
   }
 
   async cancel(em: EntityManager, canceled: { orderId: string; customerId: string }): Promise<void> {
@@ -80,11 +81,18 @@ export class StoreOrders {
     return em.findOneBy(StoreOrderEntity, { orderId });
   }
 
-  /** Saves the decided order, moves its stock and stages every event, all in the caller's transaction. */
-  private async apply(em: EntityManager, decision: Decision): Promise<StoreOrderEntity> {
-    const order = decision.order && (await em.save(em.create(StoreOrderEntity, decision.order)));
-    const locked = await lockProducts(em, decision.stockMoves.map((m) => m.productId));
-    const productEvents = await moveLockedStock(em, locked, decision.stockMoves);
+  /**
+   * Saves the decided order (one statement: em.save would read it first), moves its stock and stages every event,
+   * all in the caller's transaction. `locked`: the products, when the caller locked them already.
+   */
+  private async apply(em: EntityManager, decision: Decision, locked?: Map<string, ProductEntity>): Promise<StoreOrderEntity> {
+    let order: StoreOrderEntity | undefined;
+    if (decision.order) {
+      const { generatedMaps } = await em.upsert(StoreOrderEntity, decision.order, ['id']);
+      order = Object.assign(em.create(StoreOrderEntity, decision.order), generatedMaps[0]);
+    }
+    const products = locked ?? (await lockProducts(em, decision.stockMoves.map((m) => m.productId)));
+    const productEvents = await moveLockedStock(em, products, decision.stockMoves);
     await this.outbox.addAll(em, [...productEvents, ...decision.events]);
     return order!;
   }

@@ -20,8 +20,9 @@ export class PaymentRepository {
     return Payment.restore({ paymentId, orderId, customerId, amount, cardToken, status, reason });
   }
 
+  /** Writes the payment as it is now, in one statement (em.save would read the row first). */
   async save(em: EntityManager, payment: Payment): Promise<void> {
-    await em.save(PaymentEntity, em.create(PaymentEntity, payment.snapshot));
+    await em.upsert(PaymentEntity, payment.snapshot, ['orderId']);
   }
 
   findByOrder(em: EntityManager, orderId: string): Promise<PaymentEntity | null> {

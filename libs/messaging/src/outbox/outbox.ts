@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
-import { lockKeys } from '@homestore/platform';
+import { keysInLockOrder, lockKeysSql } from '@homestore/platform';
 import { currentContext, MessageContext, newContext, traceparent } from '../message-context';
 
 /** Advisory-lock namespace (first int of the two-int form) for outbox keys. */
@@ -53,9 +53,10 @@ export class Outbox {
   async addAll(em: EntityManager, events: PendingEvent[]): Promise<EventEnvelope[]> {
     if (!events.length) return [];
     const context = currentContext() ?? newContext();
-    const params: unknown[] = [];
+    const params: unknown[] = [KEY_LOCK_SPACE, null];
     const rows: string[] = [];
-    const envelopes = events.map((event) => {
+    const keys: string[] = [];
+    const envelopes = events.map((event, i) => {
       const envelope = buildEnvelope(this.producer, event, context);
       const headers = {
         [EnvelopeHeaders.eventType]: envelope.eventType,
@@ -64,15 +65,23 @@ export class Outbox {
         [EnvelopeHeaders.traceparent]: traceparent(context.traceId),
       };
       const key = (event.payload as unknown as Record<string, string>)[event.definition.keyField];
+      keys.push(key);
       const n = params.length;
-      rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6})`);
+      rows.push(`($${n + 1}::uuid, $${n + 2}::text, $${n + 3}::text, $${n + 4}::text, $${n + 5}::text, $${n + 6}::jsonb, ${i})`);
       params.push(envelope.eventId, envelope.eventType, event.definition.topic, key, JSON.stringify(envelope), headers);
       return envelope;
     });
-    // Same-key transactions queue here until the earlier one commits, so row ids follow commit order per key
-    // and the relay, reading in id order, publishes each key's events in the order they happened.
-    await lockKeys(em, KEY_LOCK_SPACE, params.filter((_, i) => i % 6 === 3) as string[]);
-    await em.query(`INSERT INTO outbox (event_id, event_type, topic, key, value, headers) VALUES ${rows.join(', ')}`, params);
+    params[1] = keysInLockOrder(keys);
+    // Same-key transactions queue on the keys' locks until the earlier one commits, so row ids follow commit order
+    // per key and the relay, reading in id order, publishes each key's events in the order they happened. The locks
+    // are taken before any row (and its id) is made: one statement, one round trip.
+    await em.query(
+      `INSERT INTO outbox (event_id, event_type, topic, key, value, headers)
+       SELECT e.event_id, e.event_type, e.topic, e.key, e.value, e.headers
+       FROM (${lockKeysSql('$1', '$2')}) AS locks, (VALUES ${rows.join(', ')}) AS e(event_id, event_type, topic, key, value, headers, n)
+       ORDER BY e.n`,
+      params,
+    );
     return envelopes;
   }
 }
