@@ -15,8 +15,9 @@
  * yet SHIPPING) at each quarter of the window, and whether lag grew (SHIPPING slower than arrivals, or a rising backlog).
  *
  * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate),
- * BENCH_PAGE (30), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60), BENCH_CPU_PROF (a folder: each app writes a V8 CPU
- * profile there when it stops). The polling is load on the order app and the gateway
+ * BENCH_PAGE (30), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60), BENCH_WARMUP_SECONDS (15: a first run at the
+ * first rate, not counted, so that every JIT is warm), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile
+ * there when it stops). The polling is load on the order app and the gateway
  * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer, slower polls
  * disturb less and see later.
  */
@@ -30,6 +31,7 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10);
 const PAGE = Number(process.env.BENCH_PAGE ?? 30);
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 
 type Customer = { id: string; token: string };
 interface Tracked {
@@ -79,7 +81,7 @@ async function customers(gw: string, n: number, label: string): Promise<Customer
   return made;
 }
 
-async function runRate(shop: Shop, rate: number, productId: string, buyers: Customer[]) {
+async function runRate(shop: Shop, rate: number, productId: string, buyers: Customer[], seconds = SECONDS) {
   const gw = shop.gateway;
   const orders = new Map<string, Tracked>();
   const pending = buyers.map(() => new Set<string>());
@@ -92,8 +94,8 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
   let sending = true;
   const cpuBefore = cpuSeconds(shop);
   const t0 = Date.now();
-  const end = t0 + SECONDS * 1000;
-  const total = Math.round(rate * SECONDS);
+  const end = t0 + seconds * 1000;
+  const total = Math.round(rate * seconds);
 
   const send = (i: number) => {
     const customer = i % buyers.length;
@@ -145,12 +147,12 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
   // The backlog (sent, not yet seen SHIPPING) at each quarter of the window.
   const backlog: number[] = [];
   for (let q = 1; q <= 4; q++) {
-    await sleep(t0 + (q * SECONDS * 1000) / 4 - Date.now());
+    await sleep(t0 + (q * seconds * 1000) / 4 - Date.now());
     backlog.push(sent - (orders.size - pending.reduce((n, s) => n + s.size, 0)));
   }
   while (sending) await sleep(10);
   const cpuAfter = cpuSeconds(shop);
-  const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, (v - (cpuBefore[k] ?? 0)) / SECONDS]));
+  const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, (v - (cpuBefore[k] ?? 0)) / seconds]));
   const lagAtEnd = await groupLag(shop);
   const drainStart = Date.now();
   const waiting = () => pending.reduce((n, s) => n + s.size, 0) + (sent - answered);
@@ -170,8 +172,8 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
   const seen = done.map((o) => o.shippedSeenAt! - o.sentAt).sort((a, b) => a - b);
   const byEvent = done.map((o) => o.shippedEventAt! - o.sentAt).sort((a, b) => a - b);
   postLatencies.sort((a, b) => a - b);
-  const arrival = sent / SECONDS;
-  const shippedRate = shippedInWindow / SECONDS;
+  const arrival = sent / seconds;
+  const shippedRate = shippedInWindow / seconds;
   const rising = backlog[3] > backlog[1] * 1.25 + rate * 0.5;
   const lagGrew = shippedRate < 0.9 * arrival || rising;
   return {
@@ -222,7 +224,7 @@ async function main(): Promise<void> {
     const clerk = await logIn(gw, shop.clerk.email, shop.clerk.password);
     const catalog = (await call(gw, 'GET', '/products')).body as { id: string; name: string }[];
     const product = catalog[0];
-    const stock = RATES.reduce((n, r) => n + r * SECONDS, 0) * 2 + 1000;
+    const stock = (RATES.reduce((n, r) => n + r * SECONDS, 0) + RATES[0] * WARMUP_SECONDS) * 2 + 1000;
     const patched = await call(gw, 'PATCH', `/products/${product.id}`, clerk, { stock });
     if (patched.status !== 200) throw new Error(`PATCH /products: ${patched.status} ${JSON.stringify(patched.body)}`);
     // Warm up: the order service's replica must know the product, and one order must go all the way.
@@ -239,6 +241,12 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     console.log(`shop ready and warm in ${((Date.now() - started) / 1000).toFixed(1)} s (product "${product.name}", stock set to ${stock})\n`);
+
+    // Warm up (not measured): the JIT of every app and of the broker, pools and connections at full size.
+    if (WARMUP_SECONDS > 0) {
+      const warmup = await runRate(shop, RATES[0], product.id, await customers(gw, CUSTOMERS, 'bench-warmup'), WARMUP_SECONDS);
+      console.log(`warmed up for ${WARMUP_SECONDS} s at ${RATES[0]}/s (${warmup.shipped} of ${warmup.sent} orders SHIPPING, not counted)\n`);
+    }
 
     const results = [];
     for (const rate of RATES) {

@@ -174,6 +174,55 @@ describe('TokenVerifier', () => {
     expect(body.code).toBe('AUTH.KEYS_UNAVAILABLE');
   });
 
+  describe('remembers tokens it verified', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('answers a token it verified again without checking its signature again, and a changed one with a full check', async () => {
+      const v = verifier();
+      const token = await aToken(key);
+      const user = await v.verify(token);
+      const check = jest.spyOn(v as unknown as { check: () => unknown }, 'check');
+      expect(await v.verify(token)).toEqual(user);
+      expect(check).not.toHaveBeenCalled();
+      const [h, p, sig] = token.split('.');
+      const tampered = `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BA' : 'AA'}`;
+      await expectInvalid(tampered, /signature|malformed/, v);
+      expect(check).toHaveBeenCalledTimes(1);
+    });
+
+    it('stops answering from memory once the token expires', async () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const v = verifier({ clockToleranceSeconds: 0 });
+      const token = await aToken(key, { exp: now() + 60 });
+      await v.verify(token);
+      jest.setSystemTime(Date.now() + 61_000);
+      await expectInvalid(token, /expired/, v);
+    });
+
+    it('stops answering from memory after maxKeyAgeMs, as the key cache would', async () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const v = verifier({ maxKeyAgeMs: 1_000 });
+      const token = await aToken(key);
+      await v.verify(token);
+      const check = jest.spyOn(v as unknown as { check: () => unknown }, 'check');
+      jest.setSystemTime(Date.now() + 2_000);
+      await v.verify(token).catch(() => undefined);
+      expect(check).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps at most verifiedCacheSize tokens, forgetting the oldest', async () => {
+      const v = verifier({ verifiedCacheSize: 2 });
+      const tokens = [await aToken(key, { jti: 'a' }), await aToken(key, { jti: 'b' }), await aToken(key, { jti: 'c' })];
+      for (const t of tokens) await v.verify(t);
+      const check = jest.spyOn(v as unknown as { check: () => unknown }, 'check');
+      await v.verify(tokens[2]);
+      await v.verify(tokens[1]);
+      expect(check).not.toHaveBeenCalled();
+      await v.verify(tokens[0]);
+      expect(check).toHaveBeenCalledTimes(1);
+    });
+  });
+
   it('can read keys from an injected source instead of HTTP', async () => {
     const v = verifier({ jwksUrl: 'http://127.0.0.1:1/unused', fetchJwks: () => jwksOf(key) });
     expect(await v.verify(await aToken(key))).toMatchObject({ role: 'customer' });

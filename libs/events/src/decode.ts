@@ -33,6 +33,14 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
 
 /** Parses and validates the envelope of a raw message value; the payload is checked by decodeEvent. */
 export function decodeEnvelope(value: Buffer | string | null | undefined): EventEnvelope<Record<string, unknown>> {
+  return validateEnvelope(parseEnvelope(value));
+}
+
+/**
+ * Parses a raw message value into a JSON object, unchecked (validateEnvelope checks it): enough to read its eventType
+ * and skip an event a consumer does not handle without checking its schema.
+ */
+export function parseEnvelope(value: Buffer | string | null | undefined): Record<string, unknown> {
   if (value === null || value === undefined || value.length === 0) throw new EventDecodeError('EMPTY_VALUE');
   let json: unknown;
   try {
@@ -43,10 +51,14 @@ export function decodeEnvelope(value: Buffer | string | null | undefined): Event
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new EventDecodeError('INVALID_ENVELOPE', ['value is not a JSON object']);
   }
-  const envelope = plainToInstance(EnvelopeSchema, json);
-  const errors = validateSync(envelope);
+  return json as Record<string, unknown>;
+}
+
+/** Checks a parsed value against the envelope's rules. */
+export function validateEnvelope(json: Record<string, unknown>): EventEnvelope<Record<string, unknown>> {
+  const errors = validateSync(plainToInstance(EnvelopeSchema, json));
   if (errors.length) throw new EventDecodeError('INVALID_ENVELOPE', describe(errors));
-  return json as EventEnvelope<Record<string, unknown>>;
+  return json as unknown as EventEnvelope<Record<string, unknown>>;
 }
 
 /** Checks an envelope against one event's contract and returns it typed, with the payload validated. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { deadLetterTopic, decodeEnvelope, decodeEvent, EventDefinition, EventEnvelope, EnvelopeHeaders } from '@homestore/events';
+import { deadLetterTopic, decodeEvent, EventDefinition, EventEnvelope, EnvelopeHeaders, parseEnvelope, validateEnvelope } from '@homestore/events';
 import { crashPoint } from '../crash-points';
 import { ensureTopics } from '../kafka';
 import { newTraceId, runInContext, traceIdOf } from '../message-context';
@@ -240,17 +240,28 @@ export class EventConsumer {
   private decodeRun(topic: string, messages: KafkaMessage[], from: number): Decoded[] {
     const run: Decoded[] = [];
     for (let i = from; i < messages.length && run.length < this.maxBatchSize; i++) {
-      const message = messages[i];
       try {
-        const envelope = decodeEnvelope(message.value);
-        const handler = this.handlers.get(envelope.eventType);
-        const labels = { topic, event_type: envelope.eventType, group: this.group };
-        run.push({ message, labels, handler, event: handler && decodeEvent(handler.definition, envelope) });
+        run.push(this.decode(topic, messages[i]));
       } catch {
         break;
       }
     }
     return run;
+  }
+
+  /**
+   * A message as this group sees it: its handler and checked event, or no handler when its type is not this group's
+   * (skipped, its schema unchecked: the groups that handle it check it). Throws EventDecodeError when it can never be
+   * handled (the message belongs in the dead-letter topic).
+   */
+  private decode(topic: string, message: KafkaMessage): Decoded {
+    const json = parseEnvelope(message.value);
+    const type = typeof json.eventType === 'string' ? json.eventType : undefined;
+    const handler = type === undefined ? undefined : this.handlers.get(type);
+    const labels = { topic, event_type: type ?? 'unknown', group: this.group };
+    if (type !== undefined && !handler) return { message, labels };
+    const envelope = validateEnvelope(json);
+    return { message, labels, handler, event: decodeEvent(handler!.definition, envelope) };
   }
 
   /**
@@ -345,22 +356,19 @@ export class EventConsumer {
    */
   private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, failedAttempt?: unknown): Promise<boolean> {
     const { metrics } = this.options;
-    const labels = { topic, event_type: header(message.headers, EnvelopeHeaders.eventType) ?? 'unknown', group: this.group };
-    let event: EventEnvelope;
-    let handler: EventHandlerRegistration | undefined;
+    let found: Decoded;
     try {
-      const envelope = decodeEnvelope(message.value);
-      labels.event_type = envelope.eventType;
-      handler = this.handlers.get(envelope.eventType);
-      if (!handler) {
-        metrics.consumed.inc({ ...labels, outcome: 'skipped' });
-        return true;
-      }
-      event = decodeEvent(handler.definition, envelope);
+      found = this.decode(topic, message);
     } catch (e) {
+      const labels = { topic, event_type: header(message.headers, EnvelopeHeaders.eventType) ?? 'unknown', group: this.group };
       return this.deadLetter(topic, partition, message, e, 1, labels, heartbeat);
     }
-    const decoded: DecodedEvent = { message, labels, handler, event };
+    if (!found.handler || !found.event) {
+      metrics.consumed.inc({ ...found.labels, outcome: 'skipped' });
+      return true;
+    }
+    const decoded = found as DecodedEvent;
+    const { labels, event } = decoded;
     const timer = metrics.handlerSeconds.startTimer(labels);
     for (let attempt = 1; ; attempt++) {
       try {
