@@ -112,8 +112,10 @@ export class OrderRepository {
       `UPDATE orders o SET payment = r.payment, store = r.store, delivery = r.delivery, cancel_requested = r.cancel_requested,
          status = r.status, status_reason = r.status_reason, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, payment text, store text, delivery text, cancel_requested boolean, status text, status_reason text)
-       WHERE o.id = r.id`,
-      [JSON.stringify(records)],
+       WHERE o.id = r.id AND o.id = ANY($2::uuid[])`,
+      // The ids again as an array: PostgreSQL guesses 100 rows for jsonb_to_recordset and would scan the whole
+      // table for the join; with them it reads these orders by their key.
+      [JSON.stringify(records), records.map((r) => r.id)],
     );
   }
 
