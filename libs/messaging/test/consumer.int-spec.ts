@@ -17,6 +17,7 @@ import {
   spawnWorker,
   testEvent,
   TestHappened,
+  testEnvelope,
   testKafka,
   unique,
 } from './support';
@@ -40,21 +41,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
 
   afterEach(() => sandbox.close());
 
-  function envelope(seq: number, behaviour: Behaviour = 'ok', overrides: Partial<EventEnvelope> = {}): EventEnvelope {
-    return {
-      eventId: randomUUID(),
-      eventType: 'TestHappened',
-      eventVersion: 1,
-      aggregateType: 'test',
-      aggregateId: 'k',
-      correlationId: 'corr',
-      causationId: 'cause',
-      producer: 'test',
-      occurredAt: new Date().toISOString(),
-      payload: { id: randomUUID(), key: 'k', seq, behaviour },
-      ...overrides,
-    };
-  }
+  const envelope = (seq: number, behaviour: Behaviour = 'ok', overrides: Partial<EventEnvelope> = {}) => testEnvelope('k', seq, behaviour, overrides);
 
   async function send(...values: (EventEnvelope | string | object)[]): Promise<void> {
     await producer.send({
@@ -287,21 +274,8 @@ describe('event consumer: the partitions of one fetch share a transaction (real 
   beforeEach(async () => (sandbox = await openSandbox('consumer-parts', PARTITIONS)));
   afterEach(() => sandbox.close());
 
-  const event = (key: string, seq: number, behaviour: Behaviour = 'ok'): EventEnvelope => ({
-    eventId: randomUUID(),
-    eventType: 'TestHappened',
-    eventVersion: 1,
-    aggregateType: 'test',
-    aggregateId: key,
-    correlationId: 'corr',
-    causationId: 'cause',
-    producer: 'test',
-    occurredAt: new Date().toISOString(),
-    payload: { id: randomUUID(), key, seq, behaviour },
-  });
-
   async function backlog(poison?: { key: string; seq: number }): Promise<EventEnvelope[]> {
-    const sent = KEYS.flatMap((key) => Array.from({ length: 10 }, (_, seq) => event(key, seq, poison?.key === key && poison.seq === seq ? 'always-fail' : 'ok')));
+    const sent = KEYS.flatMap((key) => Array.from({ length: 10 }, (_, seq) => testEnvelope(key, seq, poison?.key === key && poison.seq === seq ? 'always-fail' : 'ok')));
     await sandbox.producer.send({
       topic: sandbox.topic,
       acks: -1,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createProducer, EventConsumer } from '../src';
-import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, testDatabase, testEvent, TestHappened, testKafka, unique } from './support';
+import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, testDatabase, testEnvelope, testEvent, TestHappened, testKafka, unique } from './support';
 
 describe('one consumer group across instances joining and leaving (real Kafka and PostgreSQL)', () => {
   const kafka = testKafka();
@@ -44,18 +43,7 @@ describe('one consumer group across instances joining and leaving (real Kafka an
     const messages = Array.from({ length: perKey }, (_, seq) =>
       keys.map((key) => ({
         key,
-        value: JSON.stringify({
-          eventId: randomUUID(),
-          eventType: 'TestHappened',
-          eventVersion: 1,
-          aggregateType: 'test',
-          aggregateId: key,
-          correlationId: 'c',
-          causationId: 'c',
-          producer: 'test',
-          occurredAt: new Date().toISOString(),
-          payload: { id: randomUUID(), key, seq, behaviour: 'ok' },
-        }),
+        value: JSON.stringify(testEnvelope(key, seq)),
       })),
     ).flat();
 

@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsString, IsUUID, Min } from 'class-validator';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import { defineEvent, EventOf, Topic } from '@homestore/events';
+import { defineEvent, EventEnvelope, EventOf, Topic } from '@homestore/events';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
 import { dropDatabase, eventually } from '@homestore/testing';
 import { CreateMessagingTables1763800000000, createKafka, createProducer, ensureTopics, MessagingMetrics } from '../src';
@@ -43,6 +43,23 @@ export function testEvent(topic: string) {
 }
 
 export type TestHappened = EventOf<ReturnType<typeof testEvent>>;
+
+/** The envelope of a TestHappened of `key`, number `seq` in its key's order; `overrides` replace any field. */
+export function testEnvelope(key: string, seq: number, behaviour: Behaviour = 'ok', overrides: Partial<EventEnvelope> = {}): EventEnvelope {
+  return {
+    eventId: randomUUID(),
+    eventType: 'TestHappened',
+    eventVersion: 1,
+    aggregateType: 'test',
+    aggregateId: key,
+    correlationId: 'corr',
+    causationId: 'cause',
+    producer: 'test',
+    occurredAt: new Date().toISOString(),
+    payload: { id: randomUUID(), key, seq, behaviour },
+    ...overrides,
+  };
+}
 
 class CreateEffects1763800000001 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {

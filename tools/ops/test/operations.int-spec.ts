@@ -12,6 +12,7 @@ import {
   openSandbox,
   outcomes,
   Sandbox,
+  testEnvelope,
   testEvent,
   TestHappened,
   testKafka,
@@ -34,21 +35,8 @@ describe('operator commands against the real broker', () => {
   const base = Date.now();
 
   /** A test event; its occurredAt is `seq` seconds after the start, so timelines have a known order. */
-  function envelope(key: string, seq: number, extra: Partial<EventEnvelope> = {}): EventEnvelope {
-    return {
-      eventId: randomUUID(),
-      eventType: 'TestHappened',
-      eventVersion: 1,
-      aggregateType: 'test',
-      aggregateId: key,
-      correlationId: 'corr',
-      causationId: 'cause',
-      producer: 'test',
-      occurredAt: new Date(base + seq * 1000).toISOString(),
-      payload: { id: randomUUID(), key, seq, behaviour: 'ok' },
-      ...extra,
-    };
-  }
+  const envelope = (key: string, seq: number, extra: Partial<EventEnvelope> = {}): EventEnvelope =>
+    testEnvelope(key, seq, 'ok', { occurredAt: new Date(base + seq * 1000).toISOString(), ...extra });
 
   const send = (topic: string, ...events: EventEnvelope[]) =>
     sandbox.producer.send({ topic, acks: -1, messages: events.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e), headers: { eventType: e.eventType } })) });
