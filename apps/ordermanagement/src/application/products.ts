@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { ProductChanged } from '@homestore/events';
-import { moveStock, snapshotOf, type ProductState } from '../domain/product';
-import type { RaisedEvent, StockLine } from '../domain/store-order';
+import { snapshotOf, type ProductState } from '../domain/product';
+import type { RaisedEvent } from '../domain/store-order';
 import { ProductEntity } from '../infrastructure/product.entity';
 
 /** A product's full snapshot as an event to raise. */
@@ -24,16 +24,8 @@ export async function lockProducts(em: EntityManager, productIds: string[]): Pro
   return new Map(rows.map((p) => [p.id, p]));
 }
 
-/** Moves the stock of locked products and returns their new snapshots to announce. */
-export async function moveLockedStock(em: EntityManager, locked: Map<string, ProductEntity>, moves: StockLine[]): Promise<RaisedEvent[]> {
-  const events: RaisedEvent[] = [];
-  for (const { productId, quantity } of moves) {
-    const product = locked.get(productId);
-    if (!product) continue; // only when releasing for a product no longer in the catalog
-    const moved = moveStock(product, quantity);
-    await em.update(ProductEntity, { id: productId }, { stock: moved.stock, revision: moved.revision });
-    Object.assign(product, moved);
-    events.push(productChanged(moved));
-  }
-  return events;
+/** Writes the stock (and revision) of these locked products and returns their snapshots to announce. */
+export async function saveStock(em: EntityManager, products: ProductState[]): Promise<RaisedEvent[]> {
+  for (const { id, stock, revision } of products) await em.update(ProductEntity, { id }, { stock, revision });
+  return products.map(productChanged);
 }

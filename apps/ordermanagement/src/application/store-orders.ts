@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Outbox } from '@homestore/messaging';
-import { acceptOrder, cancelOrder, Decision, PaidOrder, receivePaidOrder, StoreOrderStatus } from '../domain/store-order';
+import { lockKeys } from '@homestore/platform';
+import { moveStock } from '../domain/product';
+import { acceptOrder, cancelOrder, PaidOrder, RaisedEvent, receivePaidOrder, StoreOrderState, StoreOrderStatus } from '../domain/store-order';
 import { StoreOrderNotFound } from '../domain/store.errors';
-import { ProductEntity } from '../infrastructure/product.entity';
 import { StoreOrderEntity } from '../infrastructure/store-order.entity';
 import { OrderManagementConfig } from '../ordermanagement.config';
-import { lockProducts, moveLockedStock } from './products';
+import { lockProducts, saveStock } from './products';
 
 /** Advisory-lock namespace for one order's store work (the outbox uses its own). */
 const ORDER_LOCK_SPACE = 0x5701;
@@ -37,10 +38,13 @@ const view = ({ id, orderId, customerId, status, items, deliveryAddress, deliver
   updatedAt,
 });
 
+/** What the saga tells the store: an order was paid (PaymentApproved), or the customer canceled it (OrderCanceled). */
+export type StoreOrderNews = { paid: PaidOrder } | { canceled: { orderId: string; customerId: string } };
+
 /**
- * Store orders. Each step first takes the order's lock, so a PaymentApproved and an OrderCanceled of one order
- * (different topics, possibly handled at once) are decided one after the other; product rows are then locked in
- * id order before stock is checked and moved, so stock never goes negative and is never oversold.
+ * Store orders. Every step first takes the locks of its orders, so a PaymentApproved and an OrderCanceled of one
+ * order (different topics, possibly handled at once) are decided one after the other; product rows are then locked
+ * in id order before stock is checked and moved, so stock never goes negative and is never oversold.
  */
 @Injectable()
 export class StoreOrders {
@@ -50,50 +54,70 @@ export class StoreOrders {
     private readonly config: OrderManagementConfig,
   ) {}
 
-  async receivePaidOrder(em: EntityManager, paid: PaidOrder): Promise<void> {
-    const existing = await this.lockOrder(em, paid.orderId);
-    if (existing) return; // already decided, or canceled before it was paid: never reserve
-    const locked = await lockProducts(em, paid.items.map((l) => l.productId));
-    const shelf = new Map([...locked].map(([id, p]) => [id, p.stock]));
-    await this.apply(em, receivePaidOrder(existing, paid, shelf, { id: randomUUID(), autoAccept: this.config.STORE_AUTO_ACCEPT }), locked);
+  receivePaidOrder(em: EntityManager, paid: PaidOrder): Promise<void> {
+    return this.handleAll(em, [{ paid }]);
   }
 
-  async cancel(em: EntityManager, canceled: { orderId: string; customerId: string }): Promise<void> {
-    await this.apply(em, cancelOrder(await this.lockOrder(em, canceled.orderId), canceled, randomUUID()));
+  cancel(em: EntityManager, canceled: { orderId: string; customerId: string }): Promise<void> {
+    return this.handleAll(em, [{ canceled }]);
+  }
+
+  /**
+   * A run of the saga's news, in the caller's transaction, in a few statements however long the run: the orders'
+   * locks, their store orders, the products' row locks; then each piece of news is decided in the run's order
+   * against what the ones before it left (orders and shelf); then the orders, the stock and every event are written
+   * at once, each moved product announced once with its final stock.
+   */
+  async handleAll(em: EntityManager, news: StoreOrderNews[]): Promise<void> {
+    const orderIdOf = (n: StoreOrderNews) => ('paid' in n ? n.paid.orderId : n.canceled.orderId);
+    const orderIds = news.map(orderIdOf);
+    await lockKeys(em, ORDER_LOCK_SPACE, orderIds);
+    const orders = new Map<string, StoreOrderState>((await em.findBy(StoreOrderEntity, { orderId: In(orderIds) })).map((o) => [o.orderId, o]));
+    // Every product the run can move: what the paid orders take and what known orders may put back.
+    const products = await lockProducts(em, [...news.flatMap((n) => ('paid' in n ? n.paid.items : [])), ...[...orders.values()].flatMap((o) => o.items)].map((l) => l.productId));
+    const shelf = new Map([...products].map(([id, p]) => [id, p.stock]));
+    const changed = new Map<string, StoreOrderState>();
+    const moved = new Set<string>();
+    const events: RaisedEvent[] = [];
+    for (const n of news) {
+      const existing = orders.get(orderIdOf(n)) ?? null;
+      const decision =
+        'paid' in n
+          ? receivePaidOrder(existing, n.paid, shelf, { id: randomUUID(), autoAccept: this.config.STORE_AUTO_ACCEPT })
+          : cancelOrder(existing, n.canceled, randomUUID());
+      if (decision.order) {
+        orders.set(decision.order.orderId, decision.order);
+        changed.set(decision.order.orderId, decision.order);
+      }
+      for (const { productId, quantity } of decision.stockMoves) {
+        const product = products.get(productId);
+        if (!product) continue; // only when releasing for a product no longer in the catalog
+        Object.assign(product, moveStock(product, quantity));
+        shelf.set(productId, product.stock);
+        moved.add(productId);
+      }
+      events.push(...decision.events);
+    }
+    if (changed.size) await em.upsert(StoreOrderEntity, [...changed.values()], ['id']);
+    const productEvents = await saveStock(em, [...moved].map((id) => products.get(id)!));
+    await this.outbox.addAll(em, [...productEvents, ...events]);
   }
 
   accept(orderId: string): Promise<StoreOrderView> {
     if (!isUUID(orderId)) return Promise.reject(new StoreOrderNotFound(orderId));
     return this.dataSource.transaction(async (em) => {
-      const order = await this.lockOrder(em, orderId);
+      await lockKeys(em, ORDER_LOCK_SPACE, [orderId]);
+      const order = await em.findOneBy(StoreOrderEntity, { orderId });
       if (!order) throw new StoreOrderNotFound(orderId);
-      return view(await this.apply(em, acceptOrder(order)));
+      const { order: accepted, events } = acceptOrder(order);
+      const { generatedMaps } = await em.upsert(StoreOrderEntity, accepted!, ['id']);
+      await this.outbox.addAll(em, events);
+      return view(Object.assign(em.create(StoreOrderEntity, accepted!), generatedMaps[0]));
     });
   }
 
   async list(status?: StoreOrderStatus): Promise<StoreOrderView[]> {
     const orders = await this.dataSource.manager.find(StoreOrderEntity, { where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: 500 });
     return orders.map(view);
-  }
-
-  private async lockOrder(em: EntityManager, orderId: string): Promise<StoreOrderEntity | null> {
-    await em.query(`SELECT pg_advisory_xact_lock(${ORDER_LOCK_SPACE}, hashtext($1))`, [orderId]);
-    return em.findOneBy(StoreOrderEntity, { orderId });
-  }
-
-  /**
-   * Saves the decided order (one statement: em.save would read it first), moves its stock and stages every event,
-   * all in the caller's transaction. `locked`: the products, when the caller locked them already.
-   */
-  private async apply(em: EntityManager, decision: Decision, locked?: Map<string, ProductEntity>): Promise<StoreOrderEntity> {
-    let order: StoreOrderEntity | undefined;
-    if (decision.order) {
-      const { generatedMaps } = await em.upsert(StoreOrderEntity, decision.order, ['id']);
-      order = Object.assign(em.create(StoreOrderEntity, decision.order), generatedMaps[0]);
-    }
-    const products = locked ?? (await lockProducts(em, decision.stockMoves.map((m) => m.productId)));
-    const productEvents = await moveLockedStock(em, products, decision.stockMoves);
-    await this.outbox.addAll(em, [...productEvents, ...decision.events]);
-    return order!;
   }
 }
