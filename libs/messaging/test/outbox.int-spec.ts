@@ -103,6 +103,24 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     expect(await unsent()).toBe(0); // the pool carries on with new connections
   });
 
+  it('publishes a backlog of several batches once each, in order, and leaves the outbox empty once idle', async () => {
+    const total = RELAY.batchSize * 2 + 50;
+    await ds.transaction((em) =>
+      outbox.addAll(
+        em,
+        Array.from({ length: total }, (_, seq) => ({ definition: event(), payload: { id: crypto.randomUUID(), key: 'one-key', seq, behaviour: 'ok' as const } })),
+      ),
+    );
+    startRelay();
+    const messages = await readTopic(kafka, topic, (m) => m.length >= total);
+    await eventually('the outbox to be emptied', unsent, (n) => n === 0);
+    // A batch's rows are deleted by the next batch's statement or before the relay goes idle: never published twice.
+    await new Promise((r) => setTimeout(r, RELAY.pollIntervalMs * 2));
+    const again = await readTopic(kafka, topic, (m) => m.length > total, 3_000);
+    expect(again).toHaveLength(total);
+    expect(messages.map((m) => (decodeEnvelope(m.value).payload as { seq: number }).seq)).toEqual([...Array(total).keys()]);
+  });
+
   it('keeps per-key commit order with two relays draining the same outbox, publishing each row once', async () => {
     const keys = Array.from({ length: 20 }, (_, i) => `key-${i}`);
     const perKey = 30;
