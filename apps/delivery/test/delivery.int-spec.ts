@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventEnvelope, OrderAccepted, OrderAcceptedPayload, StoreOrderCanceled, Topics } from '@homestore/events';
+import { EnvelopeHeaders, EventEnvelope, OrderAccepted, OrderAcceptedPayload, StoreOrderCanceled, Topics } from '@homestore/events';
+import { createProducer } from '@homestore/messaging';
+import { DeliveriesService, StoreEvent } from '../src/application/deliveries.service';
 import { DeliveryConfig } from '../src/delivery.config';
 import { DeliveryModule } from '../src/delivery.module';
-import { call, createTopics, dropDatabase, eventsOfKey, eventually, outboxDrained, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
+import { call, createTopics, dropDatabase, eventsOfKey, eventually, outboxDrained, readWholeTopic, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
 
 function anAcceptedOrder(): OrderAcceptedPayload {
   return {
@@ -40,6 +42,43 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
   const accepted = async (order: OrderAcceptedPayload) => handled(await publisher.publish(OrderAccepted, order));
   const storeCanceled = async (order: OrderAcceptedPayload) =>
     handled(await publisher.publish(StoreOrderCanceled, { storeOrderId: order.storeOrderId, orderId: order.orderId, customerId: order.customerId, stockReleased: true }));
+  const acceptance = (order: OrderAcceptedPayload) => publisher.envelope(OrderAccepted, order);
+  const storeCancellation = (order: OrderAcceptedPayload) =>
+    publisher.envelope(StoreOrderCanceled, { storeOrderId: order.storeOrderId, orderId: order.orderId, customerId: order.customerId, stockReleased: true });
+  /** Publishes the events in one request, so that they reach the consumer together (runs), each key's in this order. */
+  const publishTogether = async (events: StoreEvent[]) => {
+    const producer = createProducer(publisher.kafka);
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: Topics.Store,
+        acks: -1,
+        messages: events.map((e) => ({
+          key: e.payload.orderId,
+          value: JSON.stringify(e),
+          headers: { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId, [EnvelopeHeaders.correlationId]: e.correlationId },
+        })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  };
+  /** Every event published on delivery.events.v1 so far, by order, each order's in the order published. */
+  const deliveryEventsByOrder = async () => {
+    await outboxDrained(app.get(DataSource));
+    const byOrder = new Map<string, string[]>();
+    for (const m of await readWholeTopic(publisher.kafka, Topics.Delivery)) {
+      const orderId = m.key!.toString();
+      byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), (JSON.parse(m.value!.toString()) as EventEnvelope).eventType]);
+    }
+    return byOrder;
+  };
+  const statusOf = async (orders: OrderAcceptedPayload[]) => {
+    const rows: { order_id: string; status: string }[] = await app
+      .get(DataSource)
+      .query(`SELECT order_id, status FROM deliveries WHERE order_id = ANY($1)`, [orders.map((o) => o.orderId)]);
+    return new Map(rows.map((r) => [r.order_id, r.status]));
+  };
   const deliveryOf = async (order: OrderAcceptedPayload, token?: string) => call(base, 'GET', `/deliveries/${order.orderId}`, token ?? (await issuer.token(order.customerId)));
   const complete = (order: OrderAcceptedPayload, token = store) => call(base, 'POST', `/deliveries/${order.orderId}/complete`, token);
 
@@ -118,5 +157,80 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
     });
     expect((await call(base, 'GET', '/deliveries/not-an-order', store)).body).toMatchObject({ statusCode: 404, code: 'DELIVERY.NOT_FOUND' });
     expect((await call(base, 'POST', '/deliveries/not-an-order/complete', store)).body).toMatchObject({ statusCode: 409, code: 'DELIVERY.NOT_STARTED' });
+  });
+
+  it('follows a burst of store events that arrived together exactly as one at a time would, each order in its own order', async () => {
+    const orders = Array.from({ length: 30 }, anAcceptedOrder);
+    const canceledUnderWay = orders.slice(0, 6);
+    const canceledFirst = Array.from({ length: 5 }, anAcceptedOrder);
+    const redelivered = orders[20];
+    const burst: StoreEvent[] = [
+      ...canceledFirst.slice(0, 3).map(storeCancellation),
+      ...orders.slice(0, 15).map(acceptance),
+      ...canceledUnderWay.slice(0, 3).map(storeCancellation),
+      ...canceledFirst.slice(3).map(storeCancellation),
+      ...orders.slice(15).map(acceptance),
+      ...canceledFirst.map(acceptance),
+      acceptance(redelivered), // the same acceptance again, under a new eventId
+      ...canceledUnderWay.slice(3).map(storeCancellation),
+      storeCancellation(canceledUnderWay[0]), // and a cancel again
+    ];
+    await publishTogether(burst);
+    await handled(...burst);
+
+    // Handled in runs: many events per transaction (the inbox rows of one transaction share its start time).
+    const [{ transactions }] = await app
+      .get(DataSource)
+      .query(`SELECT count(DISTINCT handled_at)::int AS transactions FROM inbox WHERE event_id = ANY($1)`, [burst.map((e) => e.eventId)]);
+    expect(transactions).toBeLessThan(burst.length / 2);
+
+    const published = await deliveryEventsByOrder();
+    const expected = (order: OrderAcceptedPayload) =>
+      canceledFirst.includes(order) ? undefined : canceledUnderWay.includes(order) ? ['DeliveryStarted', 'DeliveryCanceled'] : ['DeliveryStarted'];
+    for (const order of [...orders, ...canceledFirst]) expect({ order: order.orderId, events: published.get(order.orderId) }).toEqual({ order: order.orderId, events: expected(order) });
+
+    const status = await statusOf([...orders, ...canceledFirst]);
+    const expectedStatus = (order: OrderAcceptedPayload) => (canceledFirst.includes(order) ? 'VOIDED' : canceledUnderWay.includes(order) ? 'CANCELED' : 'STARTED');
+    expect(status).toEqual(new Map([...orders, ...canceledFirst].map((o) => [o.orderId, expectedStatus(o)])));
+    expect((await deliveryOf(canceledFirst[0])).status).toBe(404);
+    expect(await complete(orders[29])).toMatchObject({ status: 200, body: { status: 'COMPLETED' } });
+  });
+
+  it('follows a run of store events in four statements however long it is: lock, read, write the deliveries, write the events', async () => {
+    const orders = Array.from({ length: 40 }, anAcceptedOrder);
+    const canceledFirst = anAcceptedOrder();
+    const run: StoreEvent[] = [
+      storeCancellation(canceledFirst),
+      ...orders.map(acceptance),
+      ...orders.slice(0, 10).map(storeCancellation),
+      acceptance(orders[39]),
+      acceptance(canceledFirst),
+    ];
+    const statements: string[] = [];
+    const followed = await app.get(DataSource).transaction(async (em) => {
+      const runner = em.queryRunner!;
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        statements.push(sql);
+        return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+      }) as typeof runner.query;
+      await app.get(DeliveriesService).followStore(em, run);
+      return [...statements];
+    });
+    expect(followed).toEqual([
+      expect.stringContaining('pg_advisory_xact_lock'),
+      expect.stringMatching(/^SELECT .* FROM "deliveries"/),
+      expect.stringMatching(/^INSERT INTO "deliveries"/),
+      expect.stringMatching(/^INSERT INTO outbox/),
+    ]);
+
+    const status = await statusOf([...orders, canceledFirst]);
+    expect([...status.values()].filter((s) => s === 'CANCELED')).toHaveLength(10);
+    expect([...status.values()].filter((s) => s === 'STARTED')).toHaveLength(30);
+    expect(status.get(canceledFirst.orderId)).toBe('VOIDED');
+    const published = await deliveryEventsByOrder();
+    expect(published.get(orders[0].orderId)).toEqual(['DeliveryStarted', 'DeliveryCanceled']);
+    expect(published.get(orders[39].orderId)).toEqual(['DeliveryStarted']);
+    expect(published.get(canceledFirst.orderId)).toBeUndefined();
   });
 });

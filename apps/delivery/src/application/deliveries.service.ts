@@ -3,9 +3,18 @@ import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '@homestore/auth';
-import { DeliveryCanceled, DeliveryCompleted, DeliveryStarted, OrderAcceptedPayload } from '@homestore/events';
-import { Outbox } from '@homestore/messaging';
-import { Delivery, DeliveryFact } from '../domain/delivery';
+import {
+  DeliveryCanceled,
+  DeliveryCompleted,
+  DeliveryStarted,
+  EventEnvelope,
+  OrderAccepted,
+  OrderAcceptedPayload,
+  StoreOrderCanceled,
+  StoreOrderCanceledPayload,
+} from '@homestore/events';
+import { Outbox, PendingEvent, PermanentError } from '@homestore/messaging';
+import { Delivery, DeliveryChange, DeliveryFact } from '../domain/delivery';
 import { deliveryNotFound, deliveryNotStarted } from '../domain/delivery.errors';
 import { DeliveryRepository } from '../infrastructure/delivery.repository';
 
@@ -25,22 +34,28 @@ export class DeliveriesService {
     private readonly outbox: Outbox,
   ) {}
 
-  async startFor(em: EntityManager, order: OrderAcceptedPayload): Promise<void> {
-    const accepted = { deliveryId: randomUUID(), orderId: order.orderId, customerId: order.customerId, address: order.deliveryAddress, phone: order.deliveryPhone };
-    const started = Delivery.start(await this.deliveries.lockForOrder(em, order.orderId), accepted);
-    if (!started) return;
-    await this.deliveries.save(em, started.delivery);
-    await this.announce(em, started.delivery, started.fact);
-  }
-
-  /** Cancels a delivery under way, or leaves a tombstone so that a later OrderAccepted starts nothing. */
-  async cancelFor(em: EntityManager, orderId: string, customerId: string): Promise<void> {
-    const delivery = await this.deliveries.lockForOrder(em, orderId);
-    if (!delivery) return this.deliveries.save(em, Delivery.voided(randomUUID(), orderId, customerId));
-    const fact = delivery.cancel();
-    if (!fact) return;
-    await this.deliveries.save(em, delivery);
-    await this.announce(em, delivery, fact);
+  /**
+   * Follows what the store said about orders, event by event in the order given (so one order's events in the order
+   * they happened), exactly as one at a time would: every order is locked and read at once, each event applied to
+   * its delivery in memory, then every changed delivery is written in one statement and every fact announced in
+   * one, so a run of any length costs four statements.
+   */
+  async followStore(em: EntityManager, events: StoreEvent[]): Promise<void> {
+    const deliveries = await this.deliveries.lockForOrders(em, events.map((e) => e.payload.orderId));
+    const changed = new Map<string, Delivery>();
+    const announcements: PendingEvent[] = [];
+    for (const event of events) {
+      const { orderId } = event.payload;
+      const change = applyStoreEvent(deliveries.get(orderId) ?? null, event);
+      if (!change) continue;
+      deliveries.set(orderId, change.delivery);
+      changed.set(orderId, change.delivery);
+      if (change.fact) announcements.push(announcement(change.delivery, change.fact));
+    }
+    await this.deliveries.saveAll(em, [...changed.values()]);
+    // One addAll stamps one message context on every event: right for a single event (the consumer sets its cause's),
+    // but a run has none of its own, so a run's events get a fresh correlationId and causationId, not their causes'.
+    await this.outbox.addAll(em, announcements);
   }
 
   /** 409 DELIVERY.NOT_STARTED unless the delivery is under way (or already completed, which is a no-op). */
@@ -53,7 +68,7 @@ export class DeliveriesService {
       if (!result.ok) throw deliveryNotStarted(result.status);
       if (result.fact) {
         await this.deliveries.save(em, delivery);
-        await this.announce(em, delivery, result.fact);
+        await this.outbox.addAll(em, [announcement(delivery, result.fact)]);
       }
       return this.view(em, orderId);
     });
@@ -72,10 +87,31 @@ export class DeliveriesService {
     if (!d || d.status === 'VOIDED') throw deliveryNotFound();
     return { orderId: d.orderId, status: d.status, address: d.address!, updatedAt: d.updatedAt.toISOString() };
   }
+}
 
-  private async announce(em: EntityManager, delivery: Delivery, fact: DeliveryFact): Promise<void> {
-    const { deliveryId, orderId, customerId } = delivery.snapshot;
-    const definition = { DeliveryStarted, DeliveryCanceled, DeliveryCompleted }[fact.type];
-    await this.outbox.add(em, definition, { deliveryId, orderId, customerId });
+/** What the store says about an order: the clerk accepted it, or the store canceled it. */
+export type StoreEvent = EventEnvelope<OrderAcceptedPayload> | EventEnvelope<StoreOrderCanceledPayload>;
+
+/** The change a store event makes to the order's delivery (null: none). */
+function applyStoreEvent(delivery: Delivery | null, event: StoreEvent): DeliveryChange | null {
+  const deliveryId = randomUUID();
+  switch (event.eventType) {
+    case OrderAccepted.type: {
+      const { orderId, customerId, deliveryAddress, deliveryPhone } = event.payload as OrderAcceptedPayload;
+      return Delivery.start(delivery, { deliveryId, orderId, customerId, address: deliveryAddress, phone: deliveryPhone });
+    }
+    case StoreOrderCanceled.type: {
+      const { orderId, customerId } = event.payload;
+      return Delivery.cancelOrder(delivery, { deliveryId, orderId, customerId });
+    }
+    default:
+      throw new PermanentError(`delivery does not follow ${event.eventType}`);
   }
+}
+
+/** The event announcing a delivery's fact. */
+function announcement(delivery: Delivery, fact: DeliveryFact): PendingEvent {
+  const { deliveryId, orderId, customerId } = delivery.snapshot;
+  const definition = { DeliveryStarted, DeliveryCanceled, DeliveryCompleted }[fact.type];
+  return { definition, payload: { deliveryId, orderId, customerId } };
 }

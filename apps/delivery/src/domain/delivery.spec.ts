@@ -6,6 +6,8 @@ const DELIVERY = 'd1d2d3d4-0000-4000-8000-000000000001';
 
 const anAcceptedOrder = (): AcceptedOrder => ({ deliveryId: DELIVERY, orderId: ORDER, customerId: CUSTOMER, address: 'Seoul, Teheran-ro 123', phone: '010-1234-5678' });
 
+const aCanceledOrder = () => ({ deliveryId: DELIVERY, orderId: ORDER, customerId: CUSTOMER });
+
 /** A delivery in the given status, reached through its own transitions. */
 function aDelivery(status: DeliveryStatus): Delivery {
   if (status === 'VOIDED') return Delivery.voided(DELIVERY, ORDER, CUSTOMER);
@@ -40,6 +42,25 @@ describe('Delivery', () => {
 
   it('a store cancel before the order was accepted leaves a VOIDED tombstone without an address', () => {
     expect(Delivery.voided(DELIVERY, ORDER, CUSTOMER).snapshot).toEqual({ deliveryId: DELIVERY, orderId: ORDER, customerId: CUSTOMER, status: 'VOIDED', address: null, phone: null });
+  });
+
+  it('the store canceling an order under way cancels its delivery: DeliveryCanceled', () => {
+    const delivery = aDelivery('STARTED');
+    expect(Delivery.cancelOrder(delivery, aCanceledOrder())).toEqual({ delivery, fact: { type: 'DeliveryCanceled' } });
+    expect(delivery.snapshot.status).toBe('CANCELED');
+  });
+
+  it('the store canceling an order delivery never saw accepted leaves a VOIDED tombstone, announcing nothing', () => {
+    const change = Delivery.cancelOrder(null, aCanceledOrder());
+    expect(change?.fact).toBeNull();
+    expect(change?.delivery.snapshot).toEqual({ ...aCanceledOrder(), status: 'VOIDED', address: null, phone: null });
+    expect(Delivery.start(change!.delivery, anAcceptedOrder())).toBeNull();
+  });
+
+  it.each(['CANCELED', 'COMPLETED', 'VOIDED'] as const)('the store canceling an order whose delivery is %s changes nothing', (status) => {
+    const delivery = aDelivery(status);
+    expect(Delivery.cancelOrder(delivery, aCanceledOrder())).toBeNull();
+    expect(delivery.snapshot.status).toBe(status);
   });
 
   it('completes a delivery under way: DeliveryCompleted; again, nothing more', () => {

@@ -25,6 +25,19 @@ export interface AcceptedOrder {
   phone: string;
 }
 
+/** The order the store canceled, and the id a tombstone gets if delivery never saw it accepted. */
+export interface CanceledOrder {
+  deliveryId: string;
+  orderId: string;
+  customerId: string;
+}
+
+/** What an event made of an order's delivery: the delivery to keep, and the fact to announce, if any. */
+export interface DeliveryChange {
+  delivery: Delivery;
+  fact: DeliveryFact | null;
+}
+
 export type CompleteResult = { ok: true; fact: DeliveryFact | null } | { ok: false; status: DeliveryStatus | 'NONE' };
 
 /** One order's delivery: started once, canceled only while under way, completed only once it has started. */
@@ -44,6 +57,16 @@ export class Delivery {
   /** The store canceled the order before delivery saw it accepted. */
   static voided(deliveryId: string, orderId: string, customerId: string): Delivery {
     return new Delivery({ deliveryId, orderId, customerId, status: 'VOIDED', address: null, phone: null });
+  }
+
+  /**
+   * The store canceled the order: a delivery under way is called off; when delivery has not seen the order accepted
+   * yet, a VOIDED tombstone is left; a canceled, completed or voided delivery stays as it is (null: nothing changes).
+   */
+  static cancelOrder(existing: Delivery | null, order: CanceledOrder): DeliveryChange | null {
+    if (!existing) return { delivery: Delivery.voided(order.deliveryId, order.orderId, order.customerId), fact: null };
+    const fact = existing.cancel();
+    return fact ? { delivery: existing, fact } : null;
   }
 
   /** Calls off a delivery under way; anything else (already canceled, completed, voided) stays as it is. */

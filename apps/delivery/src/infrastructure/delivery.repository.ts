@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { lockKeys } from '@homestore/platform';
 import { Delivery } from '../domain/delivery';
 import { DeliveryEntity } from './delivery.entity';
 
@@ -12,17 +13,38 @@ export class DeliveryRepository {
   async lockForOrder(em: EntityManager, orderId: string): Promise<Delivery | null> {
     await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [ORDER_LOCK_SPACE, orderId]);
     const row = await em.findOneBy(DeliveryEntity, { orderId });
-    if (!row) return null;
-    const { deliveryId, customerId, status, address, phone } = row;
-    return Delivery.restore({ deliveryId, orderId, customerId, status, address, phone });
+    return row && toDelivery(row);
+  }
+
+  /**
+   * The deliveries these orders have, by orderId, with every order locked until the transaction ends (the same lock
+   * as lockForOrder's, taken in sorted order so that concurrent callers never deadlock): two statements.
+   */
+  async lockForOrders(em: EntityManager, orderIds: string[]): Promise<Map<string, Delivery>> {
+    await lockKeys(em, ORDER_LOCK_SPACE, orderIds);
+    const rows = await em
+      .createQueryBuilder(DeliveryEntity, 'd')
+      .where('d.order_id = ANY(:orderIds)', { orderIds: [...new Set(orderIds)] })
+      .getMany();
+    return new Map(rows.map((row) => [row.orderId, toDelivery(row)]));
   }
 
   /** Writes the delivery as it is now, in one statement (em.save would read the row first). */
-  async save(em: EntityManager, delivery: Delivery): Promise<void> {
-    await em.upsert(DeliveryEntity, delivery.snapshot, ['orderId']);
+  save(em: EntityManager, delivery: Delivery): Promise<void> {
+    return this.saveAll(em, [delivery]);
+  }
+
+  /** Writes these deliveries (one per order) as they are now, in one statement. */
+  async saveAll(em: EntityManager, deliveries: Delivery[]): Promise<void> {
+    if (!deliveries.length) return;
+    await em.upsert(DeliveryEntity, deliveries.map((d) => d.snapshot), ['orderId']);
   }
 
   findByOrder(em: EntityManager, orderId: string): Promise<DeliveryEntity | null> {
     return em.findOneBy(DeliveryEntity, { orderId });
   }
+}
+
+function toDelivery({ deliveryId, orderId, customerId, status, address, phone }: DeliveryEntity): Delivery {
+  return Delivery.restore({ deliveryId, orderId, customerId, status, address, phone });
 }
