@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import type { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventEnvelope, OrderCanceled, OrderPlaced, OrderPlacedPayload, StockReservationFailed, Topics } from '@homestore/events';
+import { EnvelopeHeaders, EventDefinition, EventEnvelope, OrderCanceled, OrderPlaced, OrderPlacedPayload, RefundCause, StockReservationFailed, Topics } from '@homestore/events';
+import { createProducer } from '@homestore/messaging';
+import { PaymentRequest } from '../src/application/payment-requests';
+import { PaymentsService } from '../src/application/payments.service';
 import { PaymentConfig } from '../src/payment.config';
 import { PaymentModule } from '../src/payment.module';
-import { call, createTopics, dropDatabase, eventsOfKey, eventually, outboxDrained, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
+import {
+  call,
+  createTopics,
+  dropDatabase,
+  eventsOfKey,
+  eventually,
+  outboxDrained,
+  readWholeTopic,
+  startApp,
+  TestIssuer,
+  TestPublisher,
+} from '@homestore/testing';
 
 function anOrder(overrides: Partial<OrderPlacedPayload> & { cardToken?: string } = {}): OrderPlacedPayload {
   const { cardToken = 'tok_visa', ...rest } = overrides;
@@ -44,6 +59,47 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
       (n) => n === events.length,
     );
   const placed = async (order: OrderPlacedPayload) => handled(await publisher.publish(OrderPlaced, order));
+  const shortOf = (order: OrderPlacedPayload) => ({
+    storeOrderId: randomUUID(),
+    orderId: order.orderId,
+    customerId: order.customerId,
+    items: [{ productId: order.items[0].productId, quantity: 2 }],
+    shortProductIds: [order.items[0].productId],
+  });
+  /** Publishes the events in one producer request, so that the consumer fetches them at once; each key's in the order given. */
+  const burst = async (...events: [EventDefinition, EventEnvelope][]) => {
+    const topics = new Map<string, Message[]>();
+    for (const [definition, envelope] of events) {
+      const headers = { [EnvelopeHeaders.eventType]: envelope.eventType, [EnvelopeHeaders.eventId]: envelope.eventId, [EnvelopeHeaders.correlationId]: envelope.correlationId };
+      const key = (envelope.payload as Record<string, string>)[definition.keyField];
+      topics.set(definition.topic, [...(topics.get(definition.topic) ?? []), { key, value: JSON.stringify(envelope), headers }]);
+    }
+    const producer = createProducer(publisher.kafka);
+    await producer.connect();
+    try {
+      await producer.sendBatch({ acks: -1, topicMessages: [...topics].map(([topic, messages]) => ({ topic, messages })) });
+    } finally {
+      await producer.disconnect();
+    }
+    return events.map(([, envelope]) => envelope);
+  };
+  /** Each order's events on the payment topic, in the order published (once the outbox has drained): [type, cause]. */
+  const paymentEventsOf = async (orders: OrderPlacedPayload[]) => {
+    await outboxDrained(app.get(DataSource));
+    const messages = await readWholeTopic(publisher.kafka, Topics.Payment);
+    const byOrder = new Map(orders.map((o) => [o.orderId, [] as [string, string | undefined][]]));
+    for (const m of messages) {
+      const event = JSON.parse(m.value!.toString()) as EventEnvelope<{ cause?: string }>;
+      byOrder.get(m.key!.toString())?.push([event.eventType, event.payload.cause]);
+    }
+    return byOrder;
+  };
+  const statusesOf = async (orders: OrderPlacedPayload[]) => {
+    const rows: { order_id: string; status: string; reason: string | null }[] = await app
+      .get(DataSource)
+      .query(`SELECT order_id, status, reason FROM payments WHERE order_id = ANY($1)`, [orders.map((o) => o.orderId)]);
+    return new Map(rows.map((r) => [r.order_id, [r.status, r.reason]]));
+  };
 
   beforeAll(async () => {
     await issuer.start();
@@ -193,5 +249,99 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     expect(other).toEqual({ status: 404, body: { statusCode: 404, code: 'PAYMENT.NOT_FOUND', message: expect.any(String) } });
     expect((await call(base, 'GET', `/payments/${order.orderId}`)).status).toBe(401);
     expect((await call(base, 'GET', '/payments/not-an-order', storeToken)).body).toMatchObject({ statusCode: 404, code: 'PAYMENT.NOT_FOUND' });
+  });
+
+  it('takes a run of requests in four statements however long it is, each request seeing what the ones before it left', async () => {
+    const [a, b, c] = [anOrder(), anOrder({ cardToken: 'tok_refund_fail' }), anOrder()];
+    const refund = (order: OrderPlacedPayload, cause: RefundCause): PaymentRequest => ({ refund: { orderId: order.orderId, customerId: order.customerId, cause } });
+    const requests: PaymentRequest[] = [
+      { charge: a },
+      { charge: b },
+      refund(c, 'ORDER_CANCELED'),
+      refund(a, 'ORDER_CANCELED'),
+      { charge: a },
+      refund(b, 'OUT_OF_STOCK'),
+      { charge: c },
+      refund(a, 'OUT_OF_STOCK'),
+      refund(b, 'ORDER_CANCELED'),
+    ];
+    const runner = app.get(DataSource).createQueryRunner();
+    const statements: string[] = [];
+    const query = runner.query.bind(runner);
+    await runner.startTransaction();
+    try {
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        statements.push(sql);
+        return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+      }) as typeof runner.query;
+      await app.get(PaymentsService).handleAll(runner.manager, requests);
+      runner.query = query;
+      await runner.commitTransaction();
+    } catch (e) {
+      await runner.rollbackTransaction();
+      throw e;
+    } finally {
+      await runner.release();
+    }
+    // the orders' locks, their payments, every changed payment, every event
+    expect(statements).toHaveLength(4);
+    expect(await statusesOf([a, b, c])).toEqual(
+      new Map([
+        [a.orderId, ['REFUNDED', 'ORDER_CANCELED']],
+        [b.orderId, ['REFUND_FAILED', expect.any(String)]],
+        [c.orderId, ['VOIDED', null]],
+      ]),
+    );
+    expect(await paymentEventsOf([a, b, c])).toEqual(
+      new Map([
+        [a.orderId, [['PaymentApproved', undefined], ['PaymentRefunded', 'ORDER_CANCELED']]],
+        [b.orderId, [['PaymentApproved', undefined], ['PaymentRefundFailed', 'OUT_OF_STOCK']]],
+        [c.orderId, []],
+      ]),
+    );
+  });
+
+  it('ends a burst of order and store events, taken in runs, as one at a time would', async () => {
+    const orders = Array.from({ length: 30 }, () => anOrder());
+    const canceled = orders.slice(0, 4);
+    const short = orders.slice(4, 8);
+    const both = orders[8];
+    const redelivered = orders[9];
+    const handleAll = jest.spyOn(app.get(PaymentsService), 'handleAll');
+    try {
+      const fromOrders = await burst(
+        ...orders.map((o): [EventDefinition, EventEnvelope] => [OrderPlaced, publisher.envelope(OrderPlaced, o)]),
+        ...canceled.map((o): [EventDefinition, EventEnvelope] => [OrderCanceled, publisher.envelope(OrderCanceled, { orderId: o.orderId, customerId: o.customerId })]),
+        // redelivered under new eventIds: one after its cancel, one still paid
+        [OrderPlaced, publisher.envelope(OrderPlaced, canceled[1])],
+        [OrderPlaced, publisher.envelope(OrderPlaced, redelivered)],
+      );
+      await handled(...fromOrders);
+      // The store answers paid orders only (after PaymentApproved): its burst comes second. A short order also
+      // canceled races in from the two topics; one already refunded for its cancel is not refunded again.
+      const fromStore = await burst(
+        ...[...short, both, canceled[0]].map((o): [EventDefinition, EventEnvelope] => [StockReservationFailed, publisher.envelope(StockReservationFailed, shortOf(o))]),
+        [OrderCanceled, publisher.envelope(OrderCanceled, { orderId: both.orderId, customerId: both.customerId })],
+      );
+      await handled(...fromStore);
+      expect(Math.max(...handleAll.mock.calls.map(([, requests]) => requests.length))).toBeGreaterThan(1);
+    } finally {
+      handleAll.mockRestore();
+    }
+    const refundedFor = (o: OrderPlacedPayload) => (canceled.includes(o) ? 'ORDER_CANCELED' : short.includes(o) ? 'OUT_OF_STOCK' : undefined);
+    const events = await paymentEventsOf(orders);
+    const bothEvents = events.get(both.orderId)!;
+    expect(bothEvents).toEqual([['PaymentApproved', undefined], ['PaymentRefunded', expect.stringMatching(/^(ORDER_CANCELED|OUT_OF_STOCK)$/)]]);
+    expect(events).toEqual(
+      new Map(
+        orders.map((o) => [
+          o.orderId,
+          o === both ? bothEvents : refundedFor(o) ? [['PaymentApproved', undefined], ['PaymentRefunded', refundedFor(o)]] : [['PaymentApproved', undefined]],
+        ]),
+      ),
+    );
+    expect(await statusesOf(orders)).toEqual(
+      new Map(orders.map((o) => [o.orderId, o === both ? ['REFUNDED', bothEvents[1][1]] : refundedFor(o) ? ['REFUNDED', refundedFor(o)] : ['APPROVED', null]])),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { lockKeys } from '@homestore/platform';
 import { Payment } from '../domain/payment';
 import { PaymentEntity } from './payment.entity';
 
@@ -9,20 +10,25 @@ const ORDER_LOCK_SPACE = 0x9a1;
 @Injectable()
 export class PaymentRepository {
   /**
-   * The order's payment, if any, with the order locked until the transaction ends: events of one order from
-   * the order and store topics are handled one at a time, including before the payment row exists.
+   * The orders' payments (those they have), with the orders locked until the transaction ends: events of one order
+   * from the order and store topics are handled one at a time, including before the payment row exists. Two
+   * statements for any number of orders; the locks are taken in one order, so overlapping runs wait, never deadlock.
    */
-  async lockForOrder(em: EntityManager, orderId: string): Promise<Payment | null> {
-    await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [ORDER_LOCK_SPACE, orderId]);
-    const row = await em.findOneBy(PaymentEntity, { orderId });
-    if (!row) return null;
-    const { paymentId, customerId, amount, cardToken, status, reason } = row;
-    return Payment.restore({ paymentId, orderId, customerId, amount, cardToken, status, reason });
+  async lockForOrders(em: EntityManager, orderIds: string[]): Promise<Map<string, Payment>> {
+    await lockKeys(em, ORDER_LOCK_SPACE, orderIds);
+    const rows = await em.createQueryBuilder(PaymentEntity, 'p').where('p.orderId = ANY(:orderIds)', { orderIds: [...new Set(orderIds)] }).getMany();
+    return new Map(
+      rows.map(({ paymentId, orderId, customerId, amount, cardToken, status, reason }) => [
+        orderId,
+        Payment.restore({ paymentId, orderId, customerId, amount, cardToken, status, reason }),
+      ]),
+    );
   }
 
-  /** Writes the payment as it is now, in one statement (em.save would read the row first). */
-  async save(em: EntityManager, payment: Payment): Promise<void> {
-    await em.upsert(PaymentEntity, payment.snapshot, ['orderId']);
+  /** Writes the payments as they are now, in one statement (em.save would read the rows first). */
+  async saveAll(em: EntityManager, payments: Payment[]): Promise<void> {
+    if (!payments.length) return;
+    await em.upsert(PaymentEntity, payments.map((p) => p.snapshot), ['orderId']);
   }
 
   findByOrder(em: EntityManager, orderId: string): Promise<PaymentEntity | null> {
