@@ -188,6 +188,12 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
     const expected = (order: OrderAcceptedPayload) =>
       canceledFirst.includes(order) ? undefined : canceledUnderWay.includes(order) ? ['DeliveryStarted', 'DeliveryCanceled'] : ['DeliveryStarted'];
     for (const order of [...orders, ...canceledFirst]) expect({ order: order.orderId, events: published.get(order.orderId) }).toEqual({ order: order.orderId, events: expected(order) });
+    // Decided in runs, each fact still names the store event that caused it and keeps its correlation.
+    const causes = new Map<string, StoreEvent>(burst.map((e) => [e.eventId, e]));
+    const ours = new Set(orders.map((o) => o.orderId));
+    const facts = (await readWholeTopic(publisher.kafka, Topics.Delivery)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope).filter((e) => ours.has(e.orderId!));
+    expect(facts.length).toBeGreaterThan(30);
+    for (const fact of facts) expect(causes.get(fact.causationId)).toMatchObject({ correlationId: fact.correlationId, payload: { orderId: fact.orderId } });
 
     const status = await statusOf([...orders, ...canceledFirst]);
     const expectedStatus = (order: OrderAcceptedPayload) => (canceledFirst.includes(order) ? 'VOIDED' : canceledUnderWay.includes(order) ? 'CANCELED' : 'STARTED');

@@ -211,8 +211,10 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
     it('sells exactly the last 5 units to 20 concurrent paid orders', async () => {
       const productId = await newProduct(5);
       const orderIds = Array.from({ length: 20 }, () => randomUUID());
-      await publish(PaymentApproved, orderIds.map((orderId) => paymentApproved(orderId, [{ productId, quantity: 1 }])));
+      const approved = await publish(PaymentApproved, orderIds.map((orderId) => paymentApproved(orderId, [{ productId, quantity: 1 }])));
       const outcomes = await eventually('an outcome for each of the 20 orders', () => orderIds.map((id) => storeEvents(id)), (o) => o.every((e) => e.length === 1));
+      // Decided in runs, each answer still names its own PaymentApproved as its cause and keeps its correlation.
+      outcomes.forEach(([{ event }], i) => expect(event).toMatchObject({ causationId: approved[i].eventId, correlationId: approved[i].correlationId }));
       const types = outcomes.map(([e]) => e.event.eventType);
       expect(types.filter((t) => t === 'StoreOrderReceived')).toHaveLength(5);
       expect(types.filter((t) => t === 'StockReservationFailed')).toHaveLength(15);

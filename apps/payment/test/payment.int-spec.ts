@@ -308,6 +308,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     const both = orders[8];
     const redelivered = orders[9];
     const handleAll = jest.spyOn(app.get(PaymentsService), 'handleAll');
+    let causes: EventEnvelope[] = [];
     try {
       const fromOrders = await burst(
         ...orders.map((o): [EventDefinition, EventEnvelope] => [OrderPlaced, publisher.envelope(OrderPlaced, o)]),
@@ -324,6 +325,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
         [OrderCanceled, publisher.envelope(OrderCanceled, { orderId: both.orderId, customerId: both.customerId })],
       );
       await handled(...fromStore);
+      causes = [...fromOrders, ...fromStore];
       expect(Math.max(...handleAll.mock.calls.map(([, requests]) => requests.length))).toBeGreaterThan(1);
     } finally {
       handleAll.mockRestore();
@@ -343,5 +345,11 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     expect(await statusesOf(orders)).toEqual(
       new Map(orders.map((o) => [o.orderId, o === both ? ['REFUNDED', bothEvents[1][1]] : refundedFor(o) ? ['REFUNDED', refundedFor(o)] : ['APPROVED', null]])),
     );
+    // Decided in runs, each payment event still names the order or store event that caused it, with its correlation.
+    const byId = new Map(causes.map((e) => [e.eventId, e]));
+    const ours = new Set(orders.map((o) => o.orderId));
+    const facts = (await readWholeTopic(publisher.kafka, Topics.Payment)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope).filter((e) => ours.has(e.orderId!));
+    expect(facts.length).toBeGreaterThanOrEqual(orders.length);
+    for (const fact of facts) expect(byId.get(fact.causationId)).toMatchObject({ correlationId: fact.correlationId, payload: { orderId: fact.orderId } });
   });
 });

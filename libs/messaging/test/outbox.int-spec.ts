@@ -2,8 +2,8 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { databaseUrl } from '@homestore/platform';
-import { decodeEnvelope } from '@homestore/events';
-import { EventConsumer, Outbox, OutboxRelay, runInContext, traceIdOf } from '../src';
+import { decodeEnvelope, EnvelopeHeaders } from '@homestore/events';
+import { EventConsumer, Outbox, OutboxRelay, rememberCause, runInContext, traceIdOf } from '../src';
 import {
   SERVER_URL,
   effectHandler,
@@ -15,6 +15,7 @@ import {
   openSandbox,
   Sandbox,
   spawnWorker,
+  testEnvelope,
   testEvent,
   testKafka,
   unique,
@@ -101,6 +102,21 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     }
     await new Promise((r) => setTimeout(r, 500));
     expect(await unsent()).toBe(0); // the pool carries on with new connections
+  });
+
+  it('stamps each event of a run with its own cause: correlation, causation and, when the consumer saw it, trace', async () => {
+    const causes = [testEnvelope('a', 1, 'ok', { correlationId: 'flow-a' }), testEnvelope('b', 2, 'ok', { correlationId: 'flow-b' })];
+    const traceId = 'ab'.repeat(16);
+    rememberCause(causes[0], { correlationId: 'flow-a', causationId: causes[0].eventId, traceId });
+    const raised = await ds.transaction((em) =>
+      outbox.addAll(
+        em,
+        causes.map((cause, seq) => ({ definition: event(), payload: { id: crypto.randomUUID(), key: `k${seq}`, seq, behaviour: 'ok' as const }, cause })),
+      ),
+    );
+    expect(raised.map((e) => [e.correlationId, e.causationId])).toEqual(causes.map((c) => [c.correlationId, c.eventId]));
+    const rows: { headers: Record<string, string> }[] = await ds.query(`SELECT headers FROM outbox ORDER BY id`);
+    expect(traceIdOf(rows[0].headers[EnvelopeHeaders.traceparent])).toBe(traceId);
   });
 
   it('publishes a backlog of several batches once each, in order, and leaves the outbox empty once idle', async () => {

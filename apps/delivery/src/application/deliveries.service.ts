@@ -50,11 +50,10 @@ export class DeliveriesService {
       if (!change) continue;
       deliveries.set(orderId, change.delivery);
       changed.set(orderId, change.delivery);
-      if (change.fact) announcements.push(announcement(change.delivery, change.fact));
+      if (change.fact) announcements.push({ ...announcement(change.delivery, change.fact), cause: event });
     }
     await this.deliveries.saveAll(em, [...changed.values()]);
-    // One addAll stamps one message context on every event: right for a single event (the consumer sets its cause's),
-    // but a run has none of its own, so a run's events get a fresh correlationId and causationId, not their causes'.
+    // Each fact names the store event that caused it: its correlation and trace go on.
     await this.outbox.addAll(em, announcements);
   }
 

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Outbox } from '@homestore/messaging';
+import type { EventEnvelope } from '@homestore/events';
+import { Outbox, PendingEvent } from '@homestore/messaging';
 import { lockKeys } from '@homestore/platform';
 import { moveStock } from '../domain/product';
-import { acceptOrder, cancelOrder, PaidOrder, RaisedEvent, receivePaidOrder, StoreOrderState, StoreOrderStatus } from '../domain/store-order';
+import { acceptOrder, cancelOrder, PaidOrder, receivePaidOrder, StoreOrderState, StoreOrderStatus } from '../domain/store-order';
 import { StoreOrderNotFound } from '../domain/store.errors';
 import { StoreOrderEntity } from '../infrastructure/store-order.entity';
 import { OrderManagementConfig } from '../ordermanagement.config';
@@ -38,8 +39,11 @@ const view = ({ id, orderId, customerId, status, items, deliveryAddress, deliver
   updatedAt,
 });
 
-/** What the saga tells the store: an order was paid (PaymentApproved), or the customer canceled it (OrderCanceled). */
-export type StoreOrderNews = { paid: PaidOrder } | { canceled: { orderId: string; customerId: string } };
+/**
+ * What the saga tells the store: an order was paid (PaymentApproved), or the customer canceled it (OrderCanceled);
+ * `cause` is that event, for the correlation of what the store raises because of it.
+ */
+export type StoreOrderNews = ({ paid: PaidOrder } | { canceled: { orderId: string; customerId: string } }) & { cause?: EventEnvelope };
 
 /**
  * Store orders. Every step first takes the locks of its orders, so a PaymentApproved and an OrderCanceled of one
@@ -77,8 +81,9 @@ export class StoreOrders {
     const products = await lockProducts(em, [...news.flatMap((n) => ('paid' in n ? n.paid.items : [])), ...[...orders.values()].flatMap((o) => o.items)].map((l) => l.productId));
     const shelf = new Map([...products].map(([id, p]) => [id, p.stock]));
     const changed = new Map<string, StoreOrderState>();
-    const moved = new Set<string>();
-    const events: RaisedEvent[] = [];
+    /** Each moved product, with the news that moved it last (the cause of its one ProductChanged). */
+    const moved = new Map<string, EventEnvelope | undefined>();
+    const events: PendingEvent[] = [];
     for (const n of news) {
       const existing = orders.get(orderIdOf(n)) ?? null;
       const decision =
@@ -94,13 +99,13 @@ export class StoreOrders {
         if (!product) continue; // only when releasing for a product no longer in the catalog
         Object.assign(product, moveStock(product, quantity));
         shelf.set(productId, product.stock);
-        moved.add(productId);
+        moved.set(productId, n.cause);
       }
-      events.push(...decision.events);
+      events.push(...decision.events.map((e) => ({ ...e, cause: n.cause }) as PendingEvent));
     }
     if (changed.size) await em.upsert(StoreOrderEntity, [...changed.values()], ['id']);
-    const productEvents = await saveStock(em, [...moved].map((id) => products.get(id)!));
-    await this.outbox.addAll(em, [...productEvents, ...events]);
+    const productEvents = await saveStock(em, [...moved.keys()].map((id) => products.get(id)!));
+    await this.outbox.addAll(em, [...productEvents.map((e, i) => ({ ...e, cause: [...moved.values()][i] }) as PendingEvent), ...events]);
   }
 
   accept(orderId: string): Promise<StoreOrderView> {

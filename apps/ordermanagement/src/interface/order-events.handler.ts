@@ -6,7 +6,9 @@ import { StoreOrderNews, StoreOrders } from '../application/store-orders';
 
 /** What one of the saga's events tells the store. */
 const newsOf = (event: EventEnvelope<PaymentApprovedPayload | OrderCanceledPayload>): StoreOrderNews =>
-  event.eventType === PaymentApproved.type ? { paid: event.payload as PaymentApprovedPayload } : { canceled: event.payload as OrderCanceledPayload };
+  event.eventType === PaymentApproved.type
+    ? { paid: event.payload as PaymentApprovedPayload, cause: event }
+    : { canceled: event.payload as OrderCanceledPayload, cause: event };
 
 /** The saga's events the store acts on (consumer group `ordermanagement`): one at a time, or a run of them at once. */
 @Injectable()

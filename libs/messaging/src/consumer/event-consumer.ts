@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, decodeEvent, EventDefinition, EventEnvelope, EnvelopeHeaders, parseEnvelope, validateEnvelope } from '@homestore/events';
 import { crashPoint } from '../crash-points';
 import { ensureTopics } from '../kafka';
-import { newTraceId, runInContext, traceIdOf } from '../message-context';
+import { causedBy, newTraceId, rememberCause, runInContext, traceIdOf } from '../message-context';
 import type { MessagingMetrics } from '../metrics';
 import { backoffMs, DEFAULT_RETRY_POLICY, isPermanent, RetryPolicy } from './retry-policy';
 import { Together } from './together';
@@ -329,12 +329,14 @@ export class EventConsumer {
       const claimed = [...events].sort((a, b) => compareKeys(a.message.key, b.message.key)).filter((d) => unclaimed.delete(d.event.eventId.toLowerCase()));
       const handleOne = async (d: DecodedEvent) => {
         try {
-          await runInContext(contextOf(d.event, d.message), () => d.handler.handle(d.event, em));
+          await runInContext(causedBy(d.event), () => d.handler.handle(d.event, em));
         } catch (error) {
           Object.assign(failure, { message: d.message, error });
           throw error;
         }
       };
+      // What each event causes carries its correlation and trace, also when a run handler raises it (causedBy).
+      for (const d of claimed) rememberCause(d.event, contextOf(d.event, d.message));
       const { runHandler } = this.options;
       if (runHandler && claimed.length > 1) {
         const byEvent = new Map(claimed.map((d) => [d.event, d]));

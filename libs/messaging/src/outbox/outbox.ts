@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
 import { keysInLockOrder, lockKeysSql } from '@homestore/platform';
-import { currentContext, MessageContext, newContext, traceparent } from '../message-context';
+import { causedBy, currentContext, MessageContext, newContext, traceparent } from '../message-context';
 
 /** Advisory-lock namespace (first int of the two-int form) for outbox keys. */
 const KEY_LOCK_SPACE = 0x0b0c;
 
-/** An event to raise: its contract and its payload. */
+/** An event to raise: its contract and its payload, and the event that caused it when that is not the current one. */
 export interface PendingEvent<D extends EventDefinition = EventDefinition> {
   definition: D;
   payload: PayloadOf<D>;
+  /** Set by run handlers, which raise events for several causes at once (see causedBy). */
+  cause?: EventEnvelope;
 }
 
 /** Builds the envelope of an event raised now by `producer` in the given flow. */
@@ -52,11 +54,12 @@ export class Outbox {
   /** Stages several events, in this order, in the transaction of `em`. */
   async addAll(em: EntityManager, events: PendingEvent[]): Promise<EventEnvelope[]> {
     if (!events.length) return [];
-    const context = currentContext() ?? newContext();
+    const current = currentContext() ?? newContext();
     const params: unknown[] = [KEY_LOCK_SPACE, null];
     const rows: string[] = [];
     const keys: string[] = [];
     const envelopes = events.map((event, i) => {
+      const context = event.cause ? causedBy(event.cause) : current;
       const envelope = buildEnvelope(this.producer, event, context);
       const headers = {
         [EnvelopeHeaders.eventType]: envelope.eventType,
