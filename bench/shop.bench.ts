@@ -14,10 +14,11 @@
  * Printed per rate: orders/s sent and reaching SHIPPING during the window, p50/p95/p99 latency, the backlog (sent, not
  * yet SHIPPING) at each quarter of the window, and whether lag grew (SHIPPING slower than arrivals, or a rising backlog).
  *
- * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate),
- * BENCH_PAGE (30), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60), BENCH_WARMUP_SECONDS (15: a first run at the
- * first rate, not counted, so that every JIT is warm), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile
- * there when it stops). The polling is load on the order app and the gateway
+ * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate), BENCH_PAGE
+ * (at least 30, or a second of one customer's myPage changes at the rate: 75 at 150/s), BENCH_POLL_MS (250),
+ * BENCH_DRAIN_SECONDS (60), BENCH_WARMUP_SECONDS (15: a first run at the first rate, not counted, so that every JIT is
+ * warm), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops). The polling is load on the
+ * order app and the gateway
  * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer, slower polls
  * disturb less and see later.
  */
@@ -28,7 +29,12 @@ import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e
 const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10);
-const PAGE = Number(process.env.BENCH_PAGE ?? 30);
+/**
+ * Orders per myPage poll: a myPage row changes five times on its way to SHIPPING (placed, paid, received, accepted,
+ * shipping), newest change first, so a page must hold a second of one customer's changes or an order that reached
+ * SHIPPING can be pushed off it between two polls (and is only looked up after the drain). At most 100 (the API's).
+ */
+const pageFor = (rate: number) => Number(process.env.BENCH_PAGE ?? Math.min(100, Math.max(30, Math.ceil((5 * rate) / CUSTOMERS))));
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
@@ -129,7 +135,7 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
       if (pending[c].size) {
         // The newest changes come first: one page holds every order of this customer still on its way unless the
         // backlog is large, and then lag has grown anyway (the stragglers are looked up one by one at the end).
-        const res = await call(gw, 'GET', `/mypage?limit=${PAGE}`, buyer.token).catch(() => undefined);
+        const res = await call(gw, 'GET', `/mypage?limit=${pageFor(rate)}`, buyer.token).catch(() => undefined);
         const seenAt = Date.now();
         for (const o of (res?.status === 200 ? res.body.orders : []) as { orderId: string; status: string; updatedAt: string }[]) {
           if (!pending[c].has(o.orderId) || !['SHIPPING', 'DELIVERED'].includes(o.status)) continue;
