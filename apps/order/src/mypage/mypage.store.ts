@@ -20,12 +20,12 @@ interface RowRecord {
   updated_at: Date;
 }
 
+/** A row of mypage_history, as written. */
 interface HistoryRecord {
-  order_id?: string;
+  order_id: string;
   event_id: string;
   event_type: string;
-  /** A Date when written, an ISO string with an offset when read back as JSON. */
-  occurred_at: Date | string;
+  occurred_at: Date;
 }
 
 const toRow = (r: RowRecord, history: MyPageHistoryEntry[]): MyPageOrder => ({
@@ -55,7 +55,6 @@ const toRecord = (o: MyPageOrder): Omit<RowRecord, 'total_amount' | 'updated_at'
   updated_at: o.updatedAt,
 });
 
-const toEntry = (h: HistoryRecord): MyPageHistoryEntry => ({ eventId: h.event_id, eventType: h.event_type, occurredAt: new Date(h.occurred_at).toISOString() });
 
 /** Where a page of myPage ends: the last row's sort key. */
 export interface MyPagePosition {
@@ -132,16 +131,18 @@ export class MyPageStore {
 
   /** Rows in page order (newest change first), each with its history, in one statement; `params[1]` is the LIMIT (null: all). */
   private async select(em: EntityManager, where: string, params: unknown[]): Promise<MyPageOrder[]> {
-    const rows: (RowRecord & { history: HistoryRecord[] | null })[] = await em.query(
+    // The history comes in the API's shape (occurredAt as toISOString writes it): a page is passed on, not rebuilt.
+    const rows: (RowRecord & { history: MyPageHistoryEntry[] | null })[] = await em.query(
       `SELECT o.*, h.history FROM mypage_orders o
        LEFT JOIN LATERAL (
-         SELECT json_agg(json_build_object('event_id', event_id, 'event_type', event_type, 'occurred_at', occurred_at)
+         SELECT json_agg(json_build_object('eventId', event_id, 'eventType', event_type,
+                                           'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
                          ORDER BY occurred_at, event_id) AS history
          FROM mypage_history WHERE order_id = o.order_id
        ) h ON true
        ${where} ORDER BY o.updated_at DESC, o.order_id DESC LIMIT $2`,
       params,
     );
-    return rows.map((r) => toRow(r, (r.history ?? []).map(toEntry)));
+    return rows.map((r) => toRow(r, r.history ?? []));
   }
 }
