@@ -17,7 +17,8 @@
  * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate), BENCH_PAGE
  * (at least 30, or a second of one customer's myPage changes at the rate: 75 at 150/s), BENCH_POLL_MS (250),
  * BENCH_DRAIN_SECONDS (60), BENCH_WARMUP_SECONDS (15: a first run at the first rate, not counted, so that every JIT is
- * warm), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops). The polling is load on the
+ * warm), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops), BENCH_NODE_ARGS (given
+ * to every app's node, e.g. GC settings). The polling is load on the
  * order app and the gateway
  * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer, slower polls
  * disturb less and see later.
@@ -220,7 +221,10 @@ async function main(): Promise<void> {
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
       },
       // A V8 CPU profile per app, written when it exits (open it in Chrome DevTools).
-      nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+      nodeArgs: [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ],
       perApp: {
         ordermanagement: { STORE_AUTO_ACCEPT: 'true' },
         gateway: { RATE_LIMIT_IP: '100000000', RATE_LIMIT_USER: '100000000', BREAKER_FAILURE_THRESHOLD: '1000', UPSTREAM_TIMEOUT_MS: '30000' },
