@@ -45,6 +45,11 @@ const FACTS: Record<string, Fact> = {
   ...PARTICIPANT_FACTS,
 };
 
+/** Whether the projection takes this event (every event of MYPAGE_EVENTS does). */
+export function projects(event: EventEnvelope<unknown>): boolean {
+  return event.eventType in FACTS;
+}
+
 /** Every event myPage is kept from: every event of an order's saga. */
 export const MYPAGE_EVENTS: EventDefinition[] = ALL_EVENTS.filter((definition) => definition.orderIdField);
 

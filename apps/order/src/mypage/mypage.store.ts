@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
 import { lockKeys } from '@homestore/platform';
-import { MyPageHistoryEntry, MyPageOrder, orderIdOf, project } from './mypage-projection';
+import { MyPageHistoryEntry, MyPageOrder, orderIdOf, project, projects } from './mypage-projection';
 
 /** Advisory-lock namespace for myPage rows: events of one order from different topics apply one at a time. */
 const MYPAGE_LOCK_SPACE = 0x6d70;
@@ -72,26 +72,35 @@ export class MyPageStore {
 
   /**
    * Applies events through the projection, in the caller's transaction and in the order given (each order's in the
-   * order they happened to arrive): their orders are locked, read, projected in memory and written back, four
-   * statements however many events.
+   * order they happened to arrive), four statements however many events: their orders are locked; their history
+   * entries are written first, which drops every event an order's history already holds (a redelivery, a topic read
+   * twice by the rebuild), so the rows are read without their history; the new events are projected in memory and
+   * the rows written back.
    */
   async applyAll(em: EntityManager, events: EventEnvelope<unknown>[]): Promise<void> {
-    const orderIds = [...new Set(events.map(orderIdOf))];
+    const taken = events.filter(projects);
+    if (!taken.length) return;
     // Events of one order from different topics apply one at a time.
-    await lockKeys(em, MYPAGE_LOCK_SPACE, orderIds);
-    const rows = new Map((await this.find(em, orderIds)).map((r) => [r.orderId, r]));
+    await lockKeys(em, MYPAGE_LOCK_SPACE, taken.map(orderIdOf));
+    const history: HistoryRecord[] = taken.map((e) => ({ order_id: orderIdOf(e), event_id: e.eventId, event_type: e.eventType, occurred_at: new Date(e.occurredAt) }));
+    const written: { event_id: string }[] = await em.query(
+      `INSERT INTO mypage_history (order_id, event_id, event_type, occurred_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS h(order_id uuid, event_id uuid, event_type text, occurred_at timestamptz)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [JSON.stringify(history)],
+    );
+    const fresh = new Set(written.map((h) => h.event_id.toLowerCase()));
+    const news = taken.filter((e) => fresh.delete(e.eventId.toLowerCase()));
+    if (!news.length) return;
+    const orderIds = [...new Set(news.map(orderIdOf))];
+    const rows = new Map((await this.select(em, `WHERE order_id = ANY($1::uuid[])`, [orderIds, null], false)).map((r) => [r.orderId, r]));
     const changed = new Map<string, MyPageOrder>();
-    const history: HistoryRecord[] = [];
-    for (const event of events) {
+    for (const event of news) {
       const orderId = orderIdOf(event);
-      const current = rows.get(orderId);
-      const next = project(current, event);
-      if (next === current) continue;
+      const next = project(rows.get(orderId), event);
       rows.set(orderId, next);
       changed.set(orderId, next);
-      history.push({ order_id: orderId, event_id: event.eventId, event_type: event.eventType, occurred_at: new Date(event.occurredAt) });
     }
-    if (!changed.size) return;
     await em.query(
       `INSERT INTO mypage_orders (order_id, customer_id, items, total_amount, payment, store, delivery, cancel_requested, status, updated_at)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, customer_id uuid, items jsonb, total_amount bigint, payment text,
@@ -100,12 +109,6 @@ export class MyPageStore {
          payment = EXCLUDED.payment, store = EXCLUDED.store, delivery = EXCLUDED.delivery, cancel_requested = EXCLUDED.cancel_requested,
          status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
       [JSON.stringify([...changed.values()].map(toRecord))],
-    );
-    await em.query(
-      `INSERT INTO mypage_history (order_id, event_id, event_type, occurred_at)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS h(order_id uuid, event_id uuid, event_type text, occurred_at timestamptz)
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(history)],
     );
   }
 
@@ -129,8 +132,15 @@ export class MyPageStore {
     await em.query(`TRUNCATE mypage_history, mypage_orders`);
   }
 
-  /** Rows in page order (newest change first), each with its history, in one statement; `params[1]` is the LIMIT (null: all). */
-  private async select(em: EntityManager, where: string, params: unknown[]): Promise<MyPageOrder[]> {
+  /**
+   * Rows in page order (newest change first), each with its history (unless `withHistory` is false: then empty), in
+   * one statement; `params[1]` is the LIMIT (null: all).
+   */
+  private async select(em: EntityManager, where: string, params: unknown[], withHistory = true): Promise<MyPageOrder[]> {
+    if (!withHistory) {
+      const rows: RowRecord[] = await em.query(`SELECT * FROM mypage_orders o ${where} LIMIT $2`, params);
+      return rows.map((r) => toRow(r, []));
+    }
     // The history comes in the API's shape (occurredAt as toISOString writes it): a page is passed on, not rebuilt.
     const rows: (RowRecord & { history: MyPageHistoryEntry[] | null })[] = await em.query(
       `SELECT o.*, h.history FROM mypage_orders o
