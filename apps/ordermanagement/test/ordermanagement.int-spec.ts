@@ -255,7 +255,7 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
       const productId = await newProduct(5);
       const storeOrders = app.get(StoreOrders);
       const orderIds = Array.from({ length: 20 }, () => randomUUID());
-      await Promise.all(orderIds.map((orderId) => app.get(DataSource).transaction((em) => storeOrders.receivePaidOrder(em, paymentApproved(orderId, [{ productId, quantity: 1 }])))));
+      await Promise.all(orderIds.map((orderId) => app.get(DataSource).transaction((em) => storeOrders.handleAll(em, [{ paid: paymentApproved(orderId, [{ productId, quantity: 1 }]) }]))));
       expect(await stockOf(productId)).toBe(0);
       const statuses: { status: string; n: number }[] = await app
         .get(DataSource)

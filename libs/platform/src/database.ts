@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { DataSourceOptions, EntityManager, MixedList } from 'typeorm';
+import { In, type DataSourceOptions, type EntityManager, type EntityTarget, type FindOptionsWhere, type MixedList, type ObjectLiteral } from 'typeorm';
 
 /** The database of one service on the configured server. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -70,4 +70,22 @@ export async function lockKeys(em: EntityManager, space: number, keys: string[])
   const sorted = keysInLockOrder(keys);
   if (!sorted.length) return;
   await em.query(lockKeysSql('$1', '$2'), [space, sorted]);
+}
+
+/**
+ * Takes the locks of these keys (lockKeys), then reads the rows of `entity` whose `column` holds one of them: two
+ * statements for any number of keys. The read is a statement of its own after the locks, so it sees whatever a
+ * transaction that held one of them committed (a row that did not exist yet, too).
+ */
+export async function findLocked<E extends ObjectLiteral>(
+  em: EntityManager,
+  space: number,
+  entity: EntityTarget<E>,
+  column: keyof E & string,
+  keys: string[],
+): Promise<E[]> {
+  const sorted = keysInLockOrder(keys);
+  if (!sorted.length) return [];
+  await lockKeys(em, space, sorted);
+  return em.findBy(entity, { [column]: In(sorted) } as FindOptionsWhere<E>);
 }

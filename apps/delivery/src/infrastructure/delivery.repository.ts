@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { lockKeys } from '@homestore/platform';
+import { findLocked } from '@homestore/platform';
 import { Delivery } from '../domain/delivery';
 import { DeliveryEntity } from './delivery.entity';
 
@@ -11,9 +11,7 @@ const ORDER_LOCK_SPACE = 0xde1;
 export class DeliveryRepository {
   /** The order's delivery, if any, with the order locked until the transaction ends (also before its row exists). */
   async lockForOrder(em: EntityManager, orderId: string): Promise<Delivery | null> {
-    await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [ORDER_LOCK_SPACE, orderId]);
-    const row = await em.findOneBy(DeliveryEntity, { orderId });
-    return row && toDelivery(row);
+    return (await this.lockForOrders(em, [orderId])).get(orderId) ?? null;
   }
 
   /**
@@ -21,11 +19,7 @@ export class DeliveryRepository {
    * as lockForOrder's, taken in sorted order so that concurrent callers never deadlock): two statements.
    */
   async lockForOrders(em: EntityManager, orderIds: string[]): Promise<Map<string, Delivery>> {
-    await lockKeys(em, ORDER_LOCK_SPACE, orderIds);
-    const rows = await em
-      .createQueryBuilder(DeliveryEntity, 'd')
-      .where('d.order_id = ANY(:orderIds)', { orderIds: [...new Set(orderIds)] })
-      .getMany();
+    const rows = await findLocked(em, ORDER_LOCK_SPACE, DeliveryEntity, 'orderId', orderIds);
     return new Map(rows.map((row) => [row.orderId, toDelivery(row)]));
   }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
 import { Outbox, PendingEvent } from '@homestore/messaging';
-import { lockKeys } from '@homestore/platform';
+import { findLocked } from '@homestore/platform';
 import { moveStock } from '../domain/product';
 import { acceptOrder, cancelOrder, PaidOrder, receivePaidOrder, StoreOrderState, StoreOrderStatus } from '../domain/store-order';
 import { StoreOrderNotFound } from '../domain/store.errors';
@@ -58,14 +58,6 @@ export class StoreOrders {
     private readonly config: OrderManagementConfig,
   ) {}
 
-  receivePaidOrder(em: EntityManager, paid: PaidOrder): Promise<void> {
-    return this.handleAll(em, [{ paid }]);
-  }
-
-  cancel(em: EntityManager, canceled: { orderId: string; customerId: string }): Promise<void> {
-    return this.handleAll(em, [{ canceled }]);
-  }
-
   /**
    * A run of the saga's news, in the caller's transaction, in a few statements however long the run: the orders'
    * locks, their store orders, the products' row locks; then each piece of news is decided in the run's order
@@ -74,9 +66,8 @@ export class StoreOrders {
    */
   async handleAll(em: EntityManager, news: StoreOrderNews[]): Promise<void> {
     const orderIdOf = (n: StoreOrderNews) => ('paid' in n ? n.paid.orderId : n.canceled.orderId);
-    const orderIds = news.map(orderIdOf);
-    await lockKeys(em, ORDER_LOCK_SPACE, orderIds);
-    const orders = new Map<string, StoreOrderState>((await em.findBy(StoreOrderEntity, { orderId: In(orderIds) })).map((o) => [o.orderId, o]));
+    const known = await findLocked(em, ORDER_LOCK_SPACE, StoreOrderEntity, 'orderId', news.map(orderIdOf));
+    const orders = new Map<string, StoreOrderState>(known.map((o) => [o.orderId, o]));
     // Every product the run can move: what the paid orders take and what known orders may put back.
     const products = await lockProducts(em, [...news.flatMap((n) => ('paid' in n ? n.paid.items : [])), ...[...orders.values()].flatMap((o) => o.items)].map((l) => l.productId));
     const shelf = new Map([...products].map(([id, p]) => [id, p.stock]));
@@ -105,14 +96,14 @@ export class StoreOrders {
     }
     if (changed.size) await em.upsert(StoreOrderEntity, [...changed.values()], ['id']);
     const productEvents = await saveStock(em, [...moved.keys()].map((id) => products.get(id)!));
-    await this.outbox.addAll(em, [...productEvents.map((e, i) => ({ ...e, cause: [...moved.values()][i] }) as PendingEvent), ...events]);
+    const causes = [...moved.values()];
+    await this.outbox.addAll(em, [...productEvents.map((e, i) => ({ ...e, cause: causes[i] }) as PendingEvent), ...events]);
   }
 
   accept(orderId: string): Promise<StoreOrderView> {
     if (!isUUID(orderId)) return Promise.reject(new StoreOrderNotFound(orderId));
     return this.dataSource.transaction(async (em) => {
-      await lockKeys(em, ORDER_LOCK_SPACE, [orderId]);
-      const order = await em.findOneBy(StoreOrderEntity, { orderId });
+      const [order] = await findLocked(em, ORDER_LOCK_SPACE, StoreOrderEntity, 'orderId', [orderId]);
       if (!order) throw new StoreOrderNotFound(orderId);
       const { order: accepted, events } = acceptOrder(order);
       const { generatedMaps } = await em.upsert(StoreOrderEntity, accepted!, ['id']);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { lockKeys } from '@homestore/platform';
+import { findLocked } from '@homestore/platform';
 import { Payment } from '../domain/payment';
 import { PaymentEntity } from './payment.entity';
 
@@ -15,8 +15,7 @@ export class PaymentRepository {
    * statements for any number of orders; the locks are taken in one order, so overlapping runs wait, never deadlock.
    */
   async lockForOrders(em: EntityManager, orderIds: string[]): Promise<Map<string, Payment>> {
-    await lockKeys(em, ORDER_LOCK_SPACE, orderIds);
-    const rows = await em.createQueryBuilder(PaymentEntity, 'p').where('p.orderId = ANY(:orderIds)', { orderIds: [...new Set(orderIds)] }).getMany();
+    const rows = await findLocked(em, ORDER_LOCK_SPACE, PaymentEntity, 'orderId', orderIds);
     return new Map(
       rows.map(({ paymentId, orderId, customerId, amount, cardToken, status, reason }) => [
         orderId,
