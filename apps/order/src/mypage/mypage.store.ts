@@ -93,7 +93,9 @@ export class MyPageStore {
     const news = taken.filter((e) => fresh.delete(e.eventId.toLowerCase()));
     if (!news.length) return;
     const orderIds = [...new Set(news.map(orderIdOf))];
-    const rows = new Map((await this.select(em, `WHERE order_id = ANY($1::uuid[])`, [orderIds, null], false)).map((r) => [r.orderId, r]));
+    const found: RowRecord[] = await em.query(`SELECT * FROM mypage_orders WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+    // Without their history: the projection needs it only to drop events it holds, and those were dropped above.
+    const rows = new Map(found.map((r) => [r.order_id, toRow(r, [])]));
     const changed = new Map<string, MyPageOrder>();
     for (const event of news) {
       const orderId = orderIdOf(event);
@@ -132,15 +134,8 @@ export class MyPageStore {
     await em.query(`TRUNCATE mypage_history, mypage_orders`);
   }
 
-  /**
-   * Rows in page order (newest change first), each with its history (unless `withHistory` is false: then empty), in
-   * one statement; `params[1]` is the LIMIT (null: all).
-   */
-  private async select(em: EntityManager, where: string, params: unknown[], withHistory = true): Promise<MyPageOrder[]> {
-    if (!withHistory) {
-      const rows: RowRecord[] = await em.query(`SELECT * FROM mypage_orders o ${where} LIMIT $2`, params);
-      return rows.map((r) => toRow(r, []));
-    }
+  /** Rows in page order (newest change first), each with its history, in one statement; `params[1]` is the LIMIT (null: all). */
+  private async select(em: EntityManager, where: string, params: unknown[]): Promise<MyPageOrder[]> {
     // The history comes in the API's shape (occurredAt as toISOString writes it): a page is passed on, not rebuilt.
     const rows: (RowRecord & { history: MyPageHistoryEntry[] | null })[] = await em.query(
       `SELECT o.*, h.history FROM mypage_orders o
