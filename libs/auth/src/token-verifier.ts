@@ -35,10 +35,15 @@ export class TokenVerifier {
    */
   private readonly verified = new Map<string, { user: AuthUser; until: number }>();
 
+  /** How long a fetched key is trusted, and so how long a check made with it is. */
+  private get maxKeyAgeMs(): number {
+    return this.options.maxKeyAgeMs ?? 600_000;
+  }
+
   constructor(private readonly options: TokenVerifierOptions) {
     this.keys = new JwksCache(options.fetchJwks ?? httpJwksFetcher(options.jwksUrl), {
       refetchCooldownMs: options.refetchCooldownMs ?? 5_000,
-      maxAgeMs: options.maxKeyAgeMs ?? 600_000,
+      maxAgeMs: this.maxKeyAgeMs,
     });
   }
 
@@ -48,7 +53,7 @@ export class TokenVerifier {
     if (known && Date.now() < known.until) return known.user;
     if (known) this.verified.delete(token);
     const { user, exp } = await this.check(token);
-    this.remember(token, user, Math.min(exp * 1000, Date.now() + (this.options.maxKeyAgeMs ?? 600_000)));
+    this.remember(token, user, Math.min(exp * 1000, Date.now() + this.maxKeyAgeMs));
     return user;
   }
 
