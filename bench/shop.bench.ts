@@ -24,9 +24,8 @@
  * disturb less and see later.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { Answer, call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
+import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
 
 const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -54,27 +53,6 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 const ms = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} ms`);
 
 
-/**
- * The load's HTTP client: node:http over kept-alive connections. fetch (undici) cost the bench twice the CPU per
- * request, CPU the shop under test shares on this machine (the clients of a real shop run elsewhere).
- */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-function shopCall(base: string, method: string, path: string, token: string, body?: unknown): Promise<Answer> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(base + path, { method, agent, headers: { authorization: `Bearer ${token}`, ...(payload && { 'content-type': 'application/json' }) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** CPU seconds used so far (user + system, from /proc) by each app, by PostgreSQL, by Kafka and by this bench. */
 function cpuSeconds(shop: Shop): Record<string, number> {
@@ -130,7 +108,7 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
   const send = (i: number) => {
     const customer = i % buyers.length;
     const sentAt = Date.now();
-    shopCall(gw, 'POST', '/orders', buyers[customer].token, body)
+    call(gw, 'POST', '/orders', buyers[customer].token, body)
       .then((res) => {
         postLatencies.push(Date.now() - sentAt);
         if (res.status !== 201) throw new Error(`${res.status} ${res.body?.code ?? ''}`);
@@ -159,7 +137,7 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
       if (pending[c].size) {
         // The newest changes come first: one page holds every order of this customer still on its way unless the
         // backlog is large, and then lag has grown anyway (the stragglers are looked up one by one at the end).
-        const res = await shopCall(gw, 'GET', `/mypage?limit=${pageFor(rate)}`, buyer.token).catch(() => undefined);
+        const res = await call(gw, 'GET', `/mypage?limit=${pageFor(rate)}`, buyer.token).catch(() => undefined);
         const seenAt = Date.now();
         for (const o of (res?.status === 200 ? res.body.orders : []) as { orderId: string; status: string; updatedAt: string }[]) {
           if (!pending[c].has(o.orderId) || !['SHIPPING', 'DELIVERED'].includes(o.status)) continue;
