@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Client, type PoolClient } from 'pg';
+import { databaseUrl, poolOf } from '@homestore/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, EventEnvelope } from '@homestore/events';
 import { createKafka, ensureTopics, EventConsumer, EventConsumerOptions, DeadLetterHeaders, MessagingMetrics } from '../src';
@@ -14,6 +16,7 @@ import {
   readTopic,
   openSandbox,
   Sandbox,
+  SERVER_URL,
   spawnWorker,
   testEvent,
   TestHappened,
@@ -21,6 +24,9 @@ import {
   testKafka,
   unique,
 } from './support';
+
+/** The id of the transaction `em` runs in (the consumer runs every transaction on one connection of its own). */
+const transactionOf = async (em: EntityManager): Promise<string> => (await em.query(`SELECT txid_current()::text AS id`))[0].id;
 
 const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 };
 
@@ -137,6 +143,75 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect((await effects()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   });
 
+  /** Runs `sql` on a connection of its own (the pool may be taken, or cut): on this test's database, or as the server's admin. */
+  async function outsideThePool<R>(sql: string, admin = false): Promise<R[]> {
+    const client = new Client({ connectionString: databaseUrl(SERVER_URL, admin ? 'postgres' : db) });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+  const effectsOutsideThePool = () => outsideThePool<{ seq: number }>(`SELECT seq FROM effects ORDER BY n`);
+  /** Cuts every connection to this test's database, as a restart of the server would. */
+  const cutConnections = () => outsideThePool(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db}'`, true);
+
+  /** Events 1 to 3 took effect once each, in order, their offsets are committed and nothing was dead-lettered. */
+  async function threeEventsOnce(metrics: MessagingMetrics, what: string): Promise<void> {
+    await eventually(what, effects, (e) => e.length === 3);
+    expect((await effects()).map((e) => e.seq)).toEqual([1, 2, 3]);
+    await eventually('the offsets to be committed', committedOffset, (o) => o === 3);
+    expect((await outcomes(metrics)).handled).toBe(3);
+    expect(await endOffset(deadLetterTopic(topic, group))).toBe(0);
+  }
+
+  it('keeps handling events while the app holds every pooled connection (its transactions never queue behind requests)', async () => {
+    await start();
+    await send(envelope(1));
+    await eventually('the first effect', effects, (e) => e.length === 1);
+    // Every connection the pool can still make is taken, as a burst of HTTP requests would.
+    const pool = poolOf(ds);
+    const held: PoolClient[] = [];
+    while (pool.totalCount < pool.options.max!) held.push(await pool.connect());
+    try {
+      await send(envelope(2), envelope(3));
+      await eventually('the next effects, with no pooled connection free', effectsOutsideThePool, (e) => e.length === 3);
+      expect((await effectsOutsideThePool()).map((e) => e.seq)).toEqual([1, 2, 3]);
+    } finally {
+      held.forEach((c) => c.release());
+    }
+    await eventually('the offsets to be committed', committedOffset, (o) => o === 3);
+  });
+
+  it('carries on with a new connection when its own is cut, each event once', async () => {
+    const { metrics } = await start();
+    await send(envelope(1));
+    await eventually('the first effect', effects, (e) => e.length === 1);
+    await cutConnections();
+    await send(envelope(2), envelope(3));
+    await threeEventsOnce(metrics, 'the effects after the cut');
+  });
+
+  it('waits out a database that refuses connections, however long, instead of dead-lettering what arrives meanwhile', async () => {
+    const { metrics } = await start();
+    await send(envelope(1));
+    await eventually('the first effect', effects, (e) => e.length === 1);
+    // The database goes away (as in a restart): its connections are cut and new ones refused.
+    await outsideThePool(`ALTER DATABASE "${db}" ALLOW_CONNECTIONS false`, true);
+    await cutConnections();
+    try {
+      await send(envelope(2), envelope(3));
+      // Ten times what the retry policy allows a failing handler (3 attempts, at most 100 ms apart).
+      await eventually('retries while the database is away', async () => (await metrics.retried.get()).values.reduce((n, v) => n + v.value, 0), (n) => n >= 5);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await endOffset(deadLetterTopic(topic, group))).toBe(0);
+    } finally {
+      await outsideThePool(`ALTER DATABASE "${db}" ALLOW_CONNECTIONS true`, true);
+    }
+    await threeEventsOnce(metrics, 'the effects once the database is back');
+  });
+
   it('counts and skips event types it has no handler for', async () => {
     const { metrics } = await start();
     await send(envelope(1, 'ok', { eventType: 'SomethingElseHappened' }), envelope(2));
@@ -170,7 +245,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     const repeated = [sent[3], sent[40], sent[41]]; // as a relay that died after publishing would send them again
     await send(...sent.slice(0, 60), ...repeated, ...sent.slice(60));
     const { metrics } = await start({}, async (event, em) => {
-      transactions.add(em.queryRunner);
+      transactions.add(await transactionOf(em));
       await record(event, em);
     });
     await eventually('every event to take effect', effects, (e) => e.length === 120);
@@ -310,7 +385,7 @@ describe('event consumer: the partitions of one fetch share a transaction (real 
     const transactions = new Set<unknown>();
     const record = effectHandler('in-process');
     const { metrics } = await start(async (e, em) => {
-      transactions.add(em.queryRunner);
+      transactions.add(await transactionOf(em));
       await record(e, em);
     });
     await eventually('every event to take effect', effects, (rows) => rows.length === sent.length);

@@ -6,7 +6,8 @@ import { crashPoint } from '../crash-points';
 import { ensureTopics } from '../kafka';
 import { causedBy, newTraceId, rememberCause, runInContext, traceIdOf } from '../message-context';
 import type { MessagingMetrics } from '../metrics';
-import { backoffMs, DEFAULT_RETRY_POLICY, isPermanent, RetryPolicy } from './retry-policy';
+import { OwnConnection } from './own-connection';
+import { backoffMs, DatabaseUnavailableError, DEFAULT_RETRY_POLICY, isPermanent, RetryPolicy } from './retry-policy';
 import { Together } from './together';
 
 /** An application handler for one event type; runs inside the transaction that also records the inbox row. */
@@ -33,9 +34,10 @@ export interface EventConsumerOptions {
   runHandler?: RunHandler;
   sessionTimeoutMs?: number;
   /**
-   * A fetch waits on the broker until it has this many bytes for the group, or fetchMaxWaitMs passed: under load a
-   * fetch brings many messages (one transaction and one offset commit for a run instead of one each), at the cost of
-   * at most fetchMaxWaitMs per hop when quiet.
+   * A fetch waits on the broker until it has this many bytes for the group (default 1: the first message), or
+   * fetchMaxWaitMs passed (default 500). A message is handed on as soon as it is there, and runs grow with the load
+   * by themselves: while one run is handled the next gathers. A quiet group costs two fetches a second; waiting for
+   * 64 KiB or 50 ms instead cost the shop 0.46 cores doing nothing (0.17 now) and was no faster under load.
    */
   fetchMinBytes?: number;
   fetchMaxWaitMs?: number;
@@ -109,6 +111,8 @@ export class EventConsumer {
   private readonly runs = new Together<Decoded[], RunOutcome>((runs) => this.handleRuns(runs));
   /** ...and their offsets one commit request. */
   private readonly offsets = new Together<OffsetToCommit, boolean>((offsets) => this.commitOffsets(offsets));
+  /** Every transaction of the group, one after the other, on a connection of its own. */
+  private readonly connection: OwnConnection;
   state: ConsumerState = 'idle';
   lastCrash?: string;
 
@@ -119,14 +123,15 @@ export class EventConsumer {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.commitEvery = options.commitEvery ?? 100;
     this.maxBatchSize = options.maxBatchSize ?? 50;
+    this.connection = new OwnConnection(options.dataSource);
     this.consumer = options.kafka.consumer({
       groupId: options.group,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       // kafkajs heartbeats only between fetches: short waits keep rebalances and shutdown under a second.
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
-      minBytes: options.fetchMinBytes ?? 64 * 1024,
-      maxWaitTimeInMs: options.fetchMaxWaitMs ?? 50,
+      minBytes: options.fetchMinBytes ?? 1,
+      maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
     });
     const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => (this.state = 'joined'));
@@ -177,6 +182,7 @@ export class EventConsumer {
     if (this.state !== 'idle' && this.state !== 'stopped') this.consumer.pause(this.topics.map((topic) => ({ topic })));
     // kafkajs drops offset commits once its own stop() has begun, so batches must finish (and commit) before it.
     await Promise.all(this.inFlight);
+    await this.connection.release();
     await this.consumer.disconnect();
     this.state = 'stopped';
   }
@@ -300,7 +306,8 @@ export class EventConsumer {
       if (events.length) handled = await this.handleTogether(events, failure);
     } catch (e) {
       if (run.length > 1) this.logger.debug(`a run of ${run.length} messages failed: ${(e as Error).message}`);
-      return { culprit: failure.message, error: failure.error };
+      // When the database went away, no message of the run is to blame.
+      return e instanceof DatabaseUnavailableError ? { culprit: undefined, error: e } : { culprit: failure.message, error: failure.error };
     }
     crashPoint('consumer:after-commit-before-offset');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -318,7 +325,7 @@ export class EventConsumer {
    * committed; when it fails nothing of it stays, and `failure` names the message whose handler threw, if one did.
    */
   private handleTogether(events: DecodedEvent[], failure: HandlerFailure): Promise<Set<Decoded>> {
-    return this.options.dataSource.transaction(async (em) => {
+    return this.connection.transaction(async (em) => {
       const rows: { event_id: string }[] = await em.query(
         `INSERT INTO inbox (consumer_group, event_id, event_type)
          SELECT $1, * FROM unnest($2::uuid[], $3::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -372,22 +379,28 @@ export class EventConsumer {
     const decoded = found as DecodedEvent;
     const { labels, event } = decoded;
     const timer = metrics.handlerSeconds.startTimer(labels);
-    for (let attempt = 1; ; attempt++) {
+    let pending = failedAttempt;
+    for (let attempt = 1, outage = 0; ; ) {
       try {
-        if (attempt === 1 && failedAttempt !== undefined) throw failedAttempt;
+        if (pending !== undefined) throw pending;
         const outcome = (await this.handleTogether([decoded], {})).size ? 'handled' : 'duplicate';
         crashPoint('consumer:after-commit-before-offset');
         timer();
         metrics.consumed.inc({ ...labels, outcome });
         return true;
       } catch (e) {
-        if (isPermanent(e) || attempt >= this.retry.maxAttempts) {
+        pending = undefined;
+        // The database going away is not this message's fault: it waits, however long, without using up its attempts.
+        const unavailable = e instanceof DatabaseUnavailableError;
+        if (!unavailable && (isPermanent(e) || attempt >= this.retry.maxAttempts)) {
           timer();
           return this.deadLetter(topic, partition, message, e, attempt, labels, heartbeat);
         }
         metrics.retried.inc(labels);
-        const wait = backoffMs(this.retry, attempt);
-        this.logger.warn(`${labels.event_type} ${event.eventId} failed (attempt ${attempt}), retrying in ${wait} ms: ${(e as Error).message}`);
+        outage = unavailable ? outage + 1 : 0;
+        const wait = backoffMs(this.retry, unavailable ? outage : attempt);
+        const why = unavailable ? 'waits for the database' : `failed (attempt ${attempt++})`;
+        this.logger.warn(`${labels.event_type} ${event.eventId} ${why}, retrying in ${wait} ms: ${(e as Error).message}`);
         if (!(await this.pause(wait, heartbeat))) return false;
       }
     }

@@ -19,6 +19,18 @@ export function isPermanent(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
 }
 
+/**
+ * The database could not be used at all: no connection to be had, or the one in use broke. It says nothing about the
+ * message, so it never counts as a failed attempt: the consumer waits and tries again for as long as it lasts (a
+ * PostgreSQL restart must not send every event in flight to the dead-letter topic).
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`database unavailable: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
 /** Exponential backoff with full jitter, capped: the wait before attempt `failedAttempts + 1`. */
 export function backoffMs(policy: RetryPolicy, failedAttempts: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (failedAttempts - 1));
