@@ -68,7 +68,7 @@ export class MessagesService {
   }
 
   /** Takes the locks of these customers (a lock is held to the end of the transaction; taking it again is free). */
-  lockCustomers(em: EntityManager, customerIds: string[]): Promise<void> {
-    return lockKeys(em, CUSTOMER_LOCK_SPACE, customerIds);
+  async lockCustomers(em: EntityManager, customerIds: string[]): Promise<void> {
+    await lockKeys(em, CUSTOMER_LOCK_SPACE, customerIds);
   }
 }

@@ -1,9 +1,10 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Gauge, Registry } from 'prom-client';
 import type { MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from './config';
-import { databaseUrl, dataSourceOptions, ensureDatabase } from './database';
+import { databaseUrl, dataSourceOptions, ensureDatabase, poolOf } from './database';
 import { HealthRegistry } from './health';
 import { SERVICE_NAME } from './platform.module';
 
@@ -18,6 +19,7 @@ export class DatabaseModule implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly health: HealthRegistry,
+    private readonly registry: Registry,
   ) {}
 
   static forRoot({ entities, migrations }: DatabaseModuleOptions): DynamicModule {
@@ -41,6 +43,21 @@ export class DatabaseModule implements OnModuleInit {
       name: 'database',
       check: async () => {
         await this.dataSource.query('SELECT 1');
+      },
+    });
+    // How busy the connection pool is: "waiting" above zero means work queues for a connection.
+    const pool = poolOf(this.dataSource);
+    new Gauge({
+      name: 'homestore_db_pool_connections',
+      help: 'Database connections of the pool by state (total, idle), and queries waiting for one (waiting)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      async collect() {
+        // After the other collectors of this scrape have taken their connections (the outbox gauges query).
+        await new Promise((resolve) => setImmediate(resolve));
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
       },
     });
   }

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
-import { In, type DataSourceOptions, type EntityManager, type EntityTarget, type FindOptionsWhere, type MixedList, type ObjectLiteral } from 'typeorm';
+import { Client, type Pool } from 'pg';
+import { In, type DataSource, type DataSourceOptions, type EntityManager, type EntityTarget, type FindOptionsWhere, type MixedList, type ObjectLiteral } from 'typeorm';
 
 /** The database of one service on the configured server. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -29,6 +29,11 @@ export interface ServiceDatabase {
   entities: MixedList<Function | string>;
   migrations: MixedList<Function | string>;
   poolSize?: number;
+}
+
+/** The pg connection pool behind a TypeORM data source (for a connection of one's own, or to see how busy it is). */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
 /** TypeORM options every service uses: its migrations run at start, schema sync is never on. */
@@ -64,12 +69,13 @@ export function lockKeysSql(space: string, keys: string): string {
 
 /**
  * Takes the transaction-scoped advisory locks of these keys in one namespace (`space`), in one fixed order (sorted),
- * so two transactions locking overlapping sets wait for each other instead of deadlocking.
+ * so two transactions locking overlapping sets wait for each other instead of deadlocking. Answers the keys locked,
+ * in that order, each once.
  */
-export async function lockKeys(em: EntityManager, space: number, keys: string[]): Promise<void> {
+export async function lockKeys(em: EntityManager, space: number, keys: string[]): Promise<string[]> {
   const sorted = keysInLockOrder(keys);
-  if (!sorted.length) return;
-  await em.query(lockKeysSql('$1', '$2'), [space, sorted]);
+  if (sorted.length) await em.query(lockKeysSql('$1', '$2'), [space, sorted]);
+  return sorted;
 }
 
 /**
@@ -84,8 +90,6 @@ export async function findLocked<E extends ObjectLiteral>(
   column: keyof E & string,
   keys: string[],
 ): Promise<E[]> {
-  const sorted = keysInLockOrder(keys);
-  if (!sorted.length) return [];
-  await lockKeys(em, space, sorted);
-  return em.findBy(entity, { [column]: In(sorted) } as FindOptionsWhere<E>);
+  const locked = await lockKeys(em, space, keys);
+  return locked.length ? em.findBy(entity, { [column]: In(locked) } as FindOptionsWhere<E>) : [];
 }

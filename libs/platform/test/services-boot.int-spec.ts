@@ -105,6 +105,8 @@ describe('every app boots as its own process (real Kafka and PostgreSQL)', () =>
       expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain(`service="${app}"`);
+      // Every app with a database shows how busy its connection pool is.
+      if (app !== 'gateway') expect(metrics).toMatch(new RegExp(`homestore_db_pool_connections\\{state="waiting",service="${app}"\\} 0`));
     } finally {
       running.child.kill('SIGTERM');
     }

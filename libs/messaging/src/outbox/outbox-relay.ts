@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { poolOf } from '@homestore/platform';
 import { crashPoint } from '../crash-points';
 import type { MessagingMetrics } from '../metrics';
 import { OUTBOX_CHANNEL } from '../migrations';
@@ -142,8 +143,7 @@ export class OutboxRelay {
   /** The relay's own connection, once it holds the lock; undefined while another instance leads. */
   private async lead(): Promise<PoolClient | undefined> {
     if (!this.connection) {
-      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-      const connection = await pool.connect();
+      const connection = await poolOf(this.dataSource).connect();
       const onNotification = () => this.wake();
       const onError = (e: Error) => {
         this.logger.warn(`outbox relay connection lost (${e.message}); reconnecting on the next poll`);
