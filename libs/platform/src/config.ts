@@ -49,6 +49,17 @@ export class ServiceConfig {
   CONSUMER_CONCURRENCY: number = 6;
 
   /**
+   * A consumer's fetch waits on the broker until this many bytes are there for it, or CONSUMER_FETCH_MAX_WAIT_MS
+   * passed (see EventConsumerOptions): 1 hands each message on at once; more bytes make bigger runs but an event can
+   * then wait up to the maximum per hop.
+   */
+  @IsInt() @Min(1)
+  CONSUMER_FETCH_MIN_BYTES: number = 1;
+
+  @IsInt() @Min(1) @Max(10_000)
+  CONSUMER_FETCH_MAX_WAIT_MS: number = 500;
+
+  /**
    * Put before every consumer group name (and so in its dead-letter topics' names). Empty in a deployment; a test
    * or benchmark sets it so its apps never share a group with a running shop.
    */

@@ -91,6 +91,8 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
         handlers,
         runHandler: runHandlers.get(group),
         partitionsConsumedConcurrently: this.config.CONSUMER_CONCURRENCY,
+        fetchMinBytes: this.config.CONSUMER_FETCH_MIN_BYTES,
+        fetchMaxWaitMs: this.config.CONSUMER_FETCH_MAX_WAIT_MS,
         retry: {
           maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
           initialDelayMs: this.config.CONSUMER_RETRY_INITIAL_MS,
