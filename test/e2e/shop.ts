@@ -149,10 +149,10 @@ export interface Answer {
   body: any;
 }
 
-/** One JSON call to the gateway. */
 /** Kept-alive connections: node:http costs the caller half the CPU of fetch per request (the bench's load shares the box). */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
+/** One JSON call to the gateway. */
 export function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = {};

@@ -55,7 +55,6 @@ const toRecord = (o: MyPageOrder): Omit<RowRecord, 'total_amount' | 'updated_at'
   updated_at: o.updatedAt,
 });
 
-
 /** Where a page of myPage ends: the last row's sort key. */
 export interface MyPagePosition {
   updatedAt: string;

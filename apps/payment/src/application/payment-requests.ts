@@ -6,8 +6,8 @@ import { PaymentGateway } from '../domain/payment-gateway';
 
 /** What an order event asks of payment: charge a placed order, or pay back one that will not be delivered. */
 export type PaymentRequest = ({ charge: OrderPlacedPayload } | { refund: { orderId: string; customerId: string; cause: RefundCause } }) & {
-  /** The order event asking, for the correlation of what payment raises because of it. */
-  event?: EventEnvelope;
+  /** The order event asking, for the correlation of what payment raises because of it (as PendingEvent.cause). */
+  cause?: EventEnvelope;
 };
 
 export const orderIdOf = (request: PaymentRequest): string => ('charge' in request ? request.charge.orderId : request.refund.orderId);
@@ -37,7 +37,7 @@ export async function settle(payments: Map<string, Payment>, requests: PaymentRe
       const { payment, fact } = Payment.charged(charge, await gateway.charge(charge));
       payments.set(orderId, payment);
       changed.set(orderId, payment);
-      events.push({ ...announcement(payment.snapshot, fact, order), cause: request.event });
+      events.push({ ...announcement(payment.snapshot, fact, order), cause: request.cause });
     } else if (!existing) {
       const voided = Payment.voided(newId(), orderId, request.refund.customerId);
       payments.set(orderId, voided);
@@ -45,7 +45,7 @@ export async function settle(payments: Map<string, Payment>, requests: PaymentRe
     } else if (existing.owesRefund) {
       const fact = existing.refunded(request.refund.cause, await gateway.refund(existing.snapshot));
       changed.set(orderId, existing);
-      events.push({ ...announcement(existing.snapshot, fact), cause: request.event });
+      events.push({ ...announcement(existing.snapshot, fact), cause: request.cause });
     }
   }
   return { payments: [...changed.values()], events };

@@ -18,9 +18,9 @@ type OrderEvent = EventEnvelope<OrderPlacedPayload | OrderCanceledPayload | Stoc
 
 /** What one order event asks of payment: a placed order is charged, a canceled or unsuppliable one paid back. */
 const requestOf = (event: OrderEvent): PaymentRequest => {
-  if (event.eventType === OrderPlaced.type) return { charge: event.payload as OrderPlacedPayload, event };
+  if (event.eventType === OrderPlaced.type) return { charge: event.payload as OrderPlacedPayload, cause: event };
   const { orderId, customerId } = event.payload;
-  return { refund: { orderId, customerId, cause: event.eventType === OrderCanceled.type ? 'ORDER_CANCELED' : 'OUT_OF_STOCK' }, event };
+  return { refund: { orderId, customerId, cause: event.eventType === OrderCanceled.type ? 'ORDER_CANCELED' : 'OUT_OF_STOCK' }, cause: event };
 };
 
 /** Consumer group `payment`: charges placed orders, refunds canceled or unsuppliable ones; one at a time, or a run at once. */
