@@ -17,11 +17,10 @@
  * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate), BENCH_PAGE
  * (at least 30, or a second of one customer's myPage changes at the rate: 75 at 150/s), BENCH_POLL_MS (250),
  * BENCH_DRAIN_SECONDS (60), BENCH_WARMUP_SECONDS (15: a first run at the first rate, not counted, so that every JIT is
- * warm), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops), BENCH_NODE_ARGS (given
- * to every app's node, e.g. GC settings). The polling is load on the
- * order app and the gateway
- * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer, slower polls
- * disturb less and see later.
+ * warm), BENCH_IDLE_SECONDS (10: the shop's CPU with nothing to do is measured first, for so long), BENCH_CPU_PROF
+ * (a folder: each app writes a V8 CPU profile there when it stops), BENCH_NODE_ARGS (given to every app's node, e.g.
+ * GC settings). The polling is load on the order app and the gateway (customers × 1000 / BENCH_POLL_MS requests/s,
+ * each a page of orders with their history): fewer, slower polls disturb less and see later.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -39,6 +38,7 @@ const pageFor = (rate: number) => Number(process.env.BENCH_PAGE ?? Math.min(100,
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 
 type Customer = { id: string; token: string };
 interface Tracked {
@@ -50,9 +50,10 @@ interface Tracked {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+/** Cores used per process, busiest first, and their total. */
+const formatCpu = (cores: (readonly [string, number])[]) =>
+  `${[...cores].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} · total ${cores.reduce((n, [, v]) => n + v, 0).toFixed(2)}`;
 const ms = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} ms`);
-
-
 
 /** CPU seconds used so far (user + system, from /proc) by each app, by PostgreSQL, by Kafka and by this bench. */
 function cpuSeconds(shop: Shop): Record<string, number> {
@@ -81,6 +82,11 @@ function cpuSeconds(shop: Shop): Record<string, number> {
   const self = process.cpuUsage();
   used.bench = (self.user + self.system) / 1e6;
   return used;
+}
+
+/** Cores each process used on average since `before` (cpuSeconds then), over `seconds`. */
+function coresSince(shop: Shop, before: Record<string, number>, seconds: number): [string, number][] {
+  return Object.entries(cpuSeconds(shop)).map(([k, v]) => [k, (v - (before[k] ?? 0)) / seconds]);
 }
 
 async function customers(gw: string, n: number, label: string): Promise<Customer[]> {
@@ -159,8 +165,7 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
     backlog.push(sent - (orders.size - pending.reduce((n, s) => n + s.size, 0)));
   }
   while (sending) await sleep(10);
-  const cpuAfter = cpuSeconds(shop);
-  const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, (v - (cpuBefore[k] ?? 0)) / seconds]));
+  const cpu = coresSince(shop, cpuBefore, seconds);
   const lagAtEnd = await groupLag(shop);
   const drainStart = Date.now();
   const waiting = () => pending.reduce((n, s) => n + s.size, 0) + (sent - answered);
@@ -251,7 +256,12 @@ async function main(): Promise<void> {
       if (Date.now() > deadline) throw new Error('warm-up order never reached SHIPPING');
       await sleep(100);
     }
-    console.log(`shop ready and warm in ${((Date.now() - started) / 1000).toFixed(1)} s (product "${product.name}", stock set to ${stock})\n`);
+    console.log(`shop ready and warm in ${((Date.now() - started) / 1000).toFixed(1)} s (product "${product.name}", stock set to ${stock})`);
+
+    // What the shop costs with nothing to do (consumers polling, relays listening): every rate pays it too.
+    const idleBefore = cpuSeconds(shop);
+    await sleep(IDLE_SECONDS * 1000);
+    console.log(`CPU (cores) idle for ${IDLE_SECONDS} s: ${formatCpu(coresSince(shop, idleBefore, IDLE_SECONDS))}\n`);
 
     // Warm up (not measured): the JIT of every app and of the broker, pools and connections at full size.
     if (WARMUP_SECONDS > 0) {
@@ -270,7 +280,7 @@ async function main(): Promise<void> {
           `(by event time p50 ${ms(r.byEvent.p50)} p95 ${ms(r.byEvent.p95)} p99 ${ms(r.byEvent.p99)}) · POST p50 ${ms(r.post.p50)} p99 ${ms(r.post.p99)} · ` +
           `backlog at 1/4..4/4 ${r.backlog.join('/')} · drained in ${(r.drainMs / 1000).toFixed(1)} s${r.notShipped ? ` (${r.notShipped} never SHIPPING)` : ''} · lag grew: ${r.lagGrew ? 'YES' : 'no'}\n` +
           `        consumer lag (messages) at the end of the window: ${Object.entries(r.lagAtEnd).map(([g, n]) => `${g} ${n}`).join(', ')}\n` +
-          `        CPU (cores) in the window: ${Object.entries(r.cpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} · total ${Object.values(r.cpu).reduce((a, b) => a + b, 0).toFixed(2)}`,
+          `        CPU (cores) in the window: ${formatCpu(r.cpu)}`,
       );
     }
     console.log('\n| arrival (orders/s) | sent/s | SHIPPING/s | p50 | p95 | p99 | backlog 1/4..4/4 | lag grew |');
@@ -282,7 +292,7 @@ async function main(): Promise<void> {
     if (process.env.BENCH_DUMP) {
       for (const p of shop?.procs ?? []) {
         const metrics = await fetch(`${p.url}/metrics`).then((r) => r.text()).catch(() => '');
-        console.log(`--- ${p.name}\n${p.output().slice(-3000)}\n${metrics.split('\n').filter((l) => /handler_duration_seconds_(sum|count)|events_consumed_total|events_retried|dead_lettered_total\{|outbox_backlog|http_request_duration_seconds_(sum|count)/.test(l)).join('\n')}`);
+        console.log(`--- ${p.name}\n${p.output().slice(-3000)}\n${metrics.split('\n').filter((l) => /handler_duration_seconds_(sum|count)|events_consumed_total|events_retried|dead_lettered_total\{|outbox_backlog|http_request_duration_seconds_(sum|count)|homestore_db_pool_connections/.test(l)).join('\n')}`);
       }
     }
     await shop?.stop();
