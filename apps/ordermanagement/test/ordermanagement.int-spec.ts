@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
+import { setGroupOffsets } from '@homestore/messaging';
 import { call as callApp, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
 import { Catalog } from '../src/application/catalog';
@@ -25,9 +26,13 @@ async function watchTopics(kafka: Kafka, seen: Seen[]): Promise<Consumer> {
   await createTopics(kafka, [...WATCHED, Topics.Payment, Topics.Order]);
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await Promise.all(WATCHED.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+  const ends = Object.fromEntries(
+    await Promise.all(WATCHED.map(async (topic) => [topic, (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }))])),
+  );
   await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: `ordermanagement-test-watch-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const groupId = `ordermanagement-test-watch-${randomUUID()}`;
+  await setGroupOffsets(kafka, groupId, ends);
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: WATCHED });
   await consumer.run({
@@ -36,7 +41,6 @@ async function watchTopics(kafka: Kafka, seen: Seen[]): Promise<Consumer> {
       seen.push({ topic, key: message.key?.toString() ?? '', headers, event: JSON.parse(message.value!.toString()) });
     },
   });
-  for (const { topic, offsets } of ends) for (const { partition, offset } of offsets) consumer.seek({ topic, partition, offset });
   return consumer;
 }
 

@@ -61,10 +61,11 @@ export interface TopicSpec {
 }
 
 /** Broker answers that only mean "that topic is not everywhere yet" right after it was created. */
-const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /**
- * Creates the topics that are missing and resolves once every partition of every one of them has a leader.
+ * Creates the topics that are missing and resolves once every partition of every one of them has a leader that
+ * answers for it.
  *
  * kafkajs' own `waitForLeaders` gives up on the first UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers
  * for a moment after creating a topic; here that only means "ask again". Topics that exist are left as they are.
@@ -83,7 +84,12 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], timeoutMs =
     for (;;) {
       try {
         const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        const led = topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        // The metadata can name a leader a moment before that broker serves the partition: ask it for the offsets too.
+        if (led) {
+          await Promise.all(missing.map((m) => admin.fetchTopicOffsets(m.topic)));
+          return;
+        }
       } catch (e) {
         if (!NOT_YET.has((e as { type?: string }).type ?? '')) throw e;
       }

@@ -19,27 +19,35 @@ export async function setGroupOffsets(kafka: Kafka, groupId: string, offsets: Re
     await consumer.subscribe({ topics, fromBeginning: true });
     let settled = false;
     let checking: Promise<unknown> | undefined;
-    let removeListener = () => undefined as unknown;
+    let removeListeners = () => undefined as unknown;
     await new Promise<void>((resolve, reject) => {
       const finish = (error?: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        removeListener();
+        removeListeners();
         if (error) reject(error);
         else resolve();
       };
       const timer = setTimeout(() => finish(new Error(`offsets of ${groupId} were not committed in time`)), 60_000);
-      removeListener = consumer.on(consumer.events.FETCH, () => {
+      // Paused and seeking at every join, not once after run(): when a join fails (a fresh broker's coordinator is
+      // still loading, say), kafkajs restarts the consumer with a new group state that knows neither.
+      const removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+        consumer.pause(topics.map((topic) => ({ topic })));
+        for (const topic of topics) for (const { partition, offset } of offsets[topic]) consumer.seek({ topic, partition, offset });
+      });
+      const removeFetch = consumer.on(consumer.events.FETCH, () => {
         if (settled || checking) return;
         // One check at a time, awaited before the admin disconnects: a late one would reconnect it.
         checking = committed()
           .then((now) => now.join() === wanted.join() && finish(), finish)
           .finally(() => (checking = undefined));
       });
+      removeListeners = () => {
+        removeJoin();
+        removeFetch();
+      };
       consumer.run({ eachBatchAutoResolve: false, eachBatch: async () => undefined }).catch(finish);
-      consumer.pause(topics.map((topic) => ({ topic })));
-      for (const topic of topics) for (const { partition, offset } of offsets[topic]) consumer.seek({ topic, partition, offset });
     });
     await checking;
   } finally {
