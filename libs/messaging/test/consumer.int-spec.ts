@@ -257,6 +257,27 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect(transactions.size).toBeLessThan(20);
   });
 
+  it('once caught up, waits fetchLingerMs before its next fetch, so that events arriving one by one meanwhile make one run', async () => {
+    const transactionOfSeq = new Map<number, string>();
+    const record = effectHandler('in-process');
+    await start({ fetchLingerMs: 1000 }, async (event, em) => {
+      transactionOfSeq.set((event.payload as { seq: number }).seq, await transactionOf(em));
+      await record(event, em);
+    });
+    await send(envelope(0));
+    await eventually('the first event to take effect', effects, (e) => e.length === 1);
+    // The group has just caught up and lingers: each of these is on the broker before its next fetch.
+    for (const seq of [1, 2, 3]) {
+      await send(envelope(seq));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await eventually('every event to take effect', effects, (e) => e.length === 4);
+    expect((await effects()).map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+    // Fetching again at once (no linger) hands each of them on alone: a transaction each.
+    expect(new Set([1, 2, 3].map((seq) => transactionOfSeq.get(seq))).size).toBe(1);
+    expect(transactionOfSeq.get(1)).not.toBe(transactionOfSeq.get(0));
+  });
+
   it('gives a run handler the run (new events only, once) to prepare, and each event to its own handler through handleOne', async () => {
     const runs: number[][] = [];
     const sent = Array.from({ length: 40 }, (_, i) => envelope(i));

@@ -59,6 +59,10 @@ export class ServiceConfig {
   @IsInt() @Min(1) @Max(10_000)
   CONSUMER_FETCH_MAX_WAIT_MS: number = 500;
 
+  /** How long a group that just caught up waits before it fetches again, to gather a run (see EventConsumerOptions). */
+  @IsInt() @Min(0) @Max(1000)
+  CONSUMER_FETCH_LINGER_MS: number = 20;
+
   /**
    * Put before every consumer group name (and so in its dead-letter topics' names). Empty in a deployment; a test
    * or benchmark sets it so its apps never share a group with a running shop.

@@ -35,12 +35,19 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   /**
    * A fetch waits on the broker until it has this many bytes for the group (default 1: the first message), or
-   * fetchMaxWaitMs passed (default 500). A message is handed on as soon as it is there, and runs grow with the load
-   * by themselves: while one run is handled the next gathers. A quiet group costs two fetches a second; waiting for
-   * 64 KiB or 50 ms instead cost the shop 0.46 cores doing nothing (0.17 now) and was no faster under load.
+   * fetchMaxWaitMs passed (default 500): a quiet group costs two fetches a second and hands a lone message on at
+   * once. (Waiting for 64 KiB or 50 ms instead cost the shop 0.34–0.46 cores doing nothing.)
    */
   fetchMinBytes?: number;
   fetchMaxWaitMs?: number;
+  /**
+   * After a fetch that brought messages and left none behind, the group waits this long (default 20) before its next
+   * fetch, so that what arrives meanwhile comes as one run (one transaction, one offset commit) instead of a run each.
+   * A quiet group still long-polls (fetchMaxWaitMs) and hands a lone message on at once; a lagging group never waits.
+   * Without it, under a steady load every group fetched, committed a transaction and an offset for nearly every
+   * event: the shop at 25 orders/s used 1.73 cores instead of 1.48, and sustained ~125 orders/s instead of ~145.
+   */
+  fetchLingerMs?: number;
   /** How long inbox rows are kept: longer than any redelivery can come late. */
   inboxRetentionMs?: number;
 }
@@ -231,12 +238,11 @@ export class EventConsumer {
       if (!(await this.heartbeat(heartbeat))) break;
     }
     await commit();
-    if (last !== undefined) {
-      this.options.metrics.consumerLag.set(
-        { topic, partition: String(partition), group: this.group },
-        Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
-      );
-    }
+    if (last === undefined) return;
+    const lag = Math.max(0, Number(batch.highWatermark) - Number(last) - 1);
+    this.options.metrics.consumerLag.set({ topic, partition: String(partition), group: this.group }, lag);
+    const linger = this.options.fetchLingerMs ?? 20;
+    if (lag === 0 && linger > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, linger));
   }
 
   /**

@@ -93,6 +93,7 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
         partitionsConsumedConcurrently: this.config.CONSUMER_CONCURRENCY,
         fetchMinBytes: this.config.CONSUMER_FETCH_MIN_BYTES,
         fetchMaxWaitMs: this.config.CONSUMER_FETCH_MAX_WAIT_MS,
+        fetchLingerMs: this.config.CONSUMER_FETCH_LINGER_MS,
         retry: {
           maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
           initialDelayMs: this.config.CONSUMER_RETRY_INITIAL_MS,
