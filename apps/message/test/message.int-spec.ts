@@ -15,8 +15,11 @@ import {
   UserProfileUpdated,
   UserRegistered,
 } from '@homestore/events';
+import { MessageNews } from '../src/message-news';
 import { MessageConfig } from '../src/message.config';
 import { MessageModule } from '../src/message.module';
+import { MessagesService } from '../src/messages.service';
+import { Notices } from '../src/notices';
 import { Contact, Notifier, OutgoingMessage } from '../src/notifier';
 import { call, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
 
@@ -153,6 +156,41 @@ describe('message service (real Kafka and PostgreSQL)', () => {
     );
     const [completed] = (await messagesOf(customer)).body;
     expect(sentTo([completed.id]).map((s) => s.to)).toEqual([{ email, name: 'Kim Minji', phone: '010-9999-0000' }]);
+  });
+
+  it('decides a run of news (one transaction) as one event at a time would: each notice once, each to the contact of its moment', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const phoneOf = (phone: string) => ({ email: `${a.slice(0, 8)}@example.com`, name: 'Kim Minji', phone });
+    // Stored before the run, unsent: a has no contact yet; b has one.
+    await happened(
+      [DeliveryStarted, envelope(DeliveryStarted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId: a })],
+      [UserRegistered, registered(b)],
+    );
+    const notice = (customerId: string, n: number) => ({
+      notice: Notices.deliveryCompleted({ deliveryId: randomUUID(), orderId: randomUUID(), customerId }),
+      eventId: randomUUID(),
+      occurredAt: new Date((clock += 1000) + n).toISOString(),
+    });
+    const [a1, a2, b1] = [notice(a, 1), notice(a, 2), notice(b, 3)];
+    const run: MessageNews[] = [a1, { userId: a, contact: phoneOf('010-0000-0001') }, b1, a2, { userId: a, contact: phoneOf('010-0000-0002') }, b1];
+    const sentBefore = notifier.sent.length;
+    await app.get(DataSource).transaction((em) => app.get(MessagesService).handleAll(em, run));
+    // The same news again (a redelivery) sends nothing and stores nothing.
+    await app.get(DataSource).transaction((em) => app.get(MessagesService).handleAll(em, [a1, a2, b1]));
+
+    const sent = notifier.sent.slice(sentBefore).map((s) => [s.message.type, s.message.text, s.to.phone]);
+    expect(sent).toEqual([
+      ['DELIVERY_STARTED', expect.any(String), '010-0000-0001'], // stored before the run, waiting for a's first contact
+      ['DELIVERY_COMPLETED', a1.notice.text, '010-0000-0001'],
+      ['DELIVERY_COMPLETED', b1.notice.text, '010-1234-5678'],
+      ['DELIVERY_COMPLETED', a2.notice.text, '010-0000-0001'],
+    ]);
+    expect((await messagesOf(a)).body.map((m: { type: string }) => m.type)).toEqual(['DELIVERY_COMPLETED', 'DELIVERY_COMPLETED', 'DELIVERY_STARTED']);
+    expect((await messagesOf(b)).body.map((m: { type: string }) => m.type)).toEqual(['DELIVERY_COMPLETED', 'WELCOME']);
+    const [contact] = await app.get(DataSource).query(`SELECT phone FROM contacts WHERE user_id = $1`, [a]);
+    expect(contact.phone).toBe('010-0000-0002');
+    const unsent = await app.get(DataSource).query(`SELECT count(*)::int AS n FROM notifications WHERE customer_id = ANY($1) AND sent_at IS NULL`, [[a, b]]);
+    expect(unsent[0].n).toBe(0);
   });
 
   it("shows each customer only their own messages; the store has none to read here", async () => {
