@@ -8,6 +8,7 @@ import { Test } from '@nestjs/testing';
 import { exportJWK, SignJWT } from 'jose';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { dropDatabase, eventually, forgetGroups, groupsOf, readWholeTopic, startGroupsAtTheEnd } from '@homestore/testing';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   ALL_TOPICS,
@@ -28,7 +29,7 @@ import {
   deadLetterTopic,
 } from '@homestore/events';
 import { buildEnvelope, consumerGroup, createKafka, createProducer, ensureTopics, newContext } from '@homestore/messaging';
-import { configureHttp, databaseUrl, loadConfig } from '@homestore/platform';
+import { configureHttp, databaseUrl, loadConfig, poolOf } from '@homestore/platform';
 import { ConsumerGroups as Names } from '../src/consumer-groups';
 import { MyPageStore } from '../src/mypage/mypage.store';
 import { MYPAGE_TOPICS, rebuildMyPage } from '../src/mypage/rebuild';
@@ -229,6 +230,35 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     await eventually('the outbox to drain', async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox`))[0].n, (n) => n === 0);
     const placed = (await readWholeTopic(kafka, Topics.Order)).map((m) => decodeEnvelope(m.value)).filter((e) => e.orderId === a.body.id);
     expect(placed.map((e) => e.eventType)).toEqual(['OrderPlaced']);
+  });
+
+  it('sheds load: with no pooled connection free in time, POST /orders answers 503 DATABASE.UNAVAILABLE with Retry-After and places nothing', async () => {
+    const ds = app!.get(DataSource);
+    const pool = poolOf(ds);
+    const held: PoolClient[] = [];
+    const key = randomUUID();
+    const post = () =>
+      fetch(`${base}/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(orderBody()),
+      });
+    try {
+      // Every connection of the pool in use, as under a burst of requests (the consumer groups and the relay hold theirs).
+      while (pool.totalCount < pool.options.max! || pool.idleCount > 0) held.push(await pool.connect());
+      const refused = await post();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toMatchObject({ statusCode: 503, code: 'DATABASE.UNAVAILABLE' });
+    } finally {
+      held.forEach((client) => client.release());
+    }
+    const placed = await post();
+    expect(placed.status).toBe(201);
+    const { id } = (await placed.json()) as { id: string };
+    orderIds.push(id);
+    // The refused request left nothing behind: the key names the one order placed after it.
+    expect(await ds.query(`SELECT count(*)::int AS n FROM orders WHERE customer_id = $1 AND idempotency_key = $2`, [alice, key])).toEqual([{ n: 1 }]);
   });
 
   it('moves an order along the happy path on payment, store and delivery events, and myPage follows', async () => {

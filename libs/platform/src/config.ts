@@ -29,6 +29,14 @@ export class ServiceConfig {
   @IsOptional() @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'DATABASE_NAME must be a lower-case SQL identifier' })
   DATABASE_NAME?: string;
 
+  /**
+   * How long a request waits for one of the pool's database connections. Past it the request fails at once with
+   * 503 DATABASE.UNAVAILABLE (and Retry-After) and nothing of it is done: an overloaded service sheds load at the
+   * edge instead of queueing requests without end (keep it under the gateway's UPSTREAM_TIMEOUT_MS).
+   */
+  @IsInt() @Min(100) @Max(60_000)
+  DATABASE_ACQUIRE_TIMEOUT_MS: number = 2000;
+
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
 

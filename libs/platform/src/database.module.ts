@@ -31,7 +31,7 @@ export class DatabaseModule implements OnModuleInit {
           useFactory: async (config: ServiceConfig, service: string) => {
             const name = config.DATABASE_NAME ?? `homestore_${service}`;
             await ensureDatabase(config.DATABASE_URL, name);
-            return dataSourceOptions({ url: databaseUrl(config.DATABASE_URL, name), entities, migrations });
+            return dataSourceOptions({ url: databaseUrl(config.DATABASE_URL, name), entities, migrations, acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS });
           },
         }),
       ],

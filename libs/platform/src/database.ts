@@ -29,6 +29,8 @@ export interface ServiceDatabase {
   entities: MixedList<Function | string>;
   migrations: MixedList<Function | string>;
   poolSize?: number;
+  /** How long one waits for a pooled connection (or for a new one to connect) before failing; see isDatabaseUnavailable. */
+  acquireTimeoutMs?: number;
 }
 
 /** The pg connection pool behind a TypeORM data source (for a connection of one's own, or to see how busy it is). */
@@ -37,7 +39,7 @@ export function poolOf(dataSource: DataSource): Pool {
 }
 
 /** TypeORM options every service uses: its migrations run at start, schema sync is never on. */
-export function dataSourceOptions({ url, entities, migrations, poolSize }: ServiceDatabase): DataSourceOptions {
+export function dataSourceOptions({ url, entities, migrations, poolSize, acquireTimeoutMs }: ServiceDatabase): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -47,8 +49,24 @@ export function dataSourceOptions({ url, entities, migrations, poolSize }: Servi
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
-    extra: { max: poolSize ?? 10 },
+    extra: { max: poolSize ?? 10, connectionTimeoutMillis: acquireTimeoutMs ?? 0 },
   };
+}
+
+/** PostgreSQL error classes that mean "the server cannot take this now", not "this request is wrong". */
+const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-3])/;
+const UNAVAILABLE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * Whether an error means the database cannot be had right now (no pooled connection freed up in time, the server
+ * refuses, is starting or shutting down, has too many connections, or the connection broke): worth a 503 and a
+ * retry, never a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_NETWORK.has(code))) return true;
+  // pg-pool's own errors carry no code: waiting for a pooled connection, or for a new one to connect, timed out.
+  return typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)/.test(message);
 }
 
 /** Keys in the one order every transaction locks them in (sorted, each once). */

@@ -2,9 +2,14 @@ import { ArgumentsHost, BadRequestException, ConflictException, NotFoundExceptio
 import { IsEmail, IsString, MinLength } from 'class-validator';
 import { DomainError, ErrorBody, HttpErrorFilter, requestValidationPipe } from './http-errors';
 
-function render(error: unknown): { status: number; body: ErrorBody } {
-  const out = { status: 0, body: undefined as unknown as ErrorBody };
-  const res = { headersSent: false, status: (s: number) => ((out.status = s), res), json: (b: ErrorBody) => (out.body = b) };
+function render(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  const out = { status: 0, body: undefined as unknown as ErrorBody, headers: {} as Record<string, string> };
+  const res = {
+    headersSent: false,
+    setHeader: (name: string, value: string) => (out.headers[name] = value),
+    status: (s: number) => ((out.status = s), res),
+    json: (b: ErrorBody) => (out.body = b),
+  };
   new HttpErrorFilter().catch(error, { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost);
   return out;
 }
@@ -19,6 +24,7 @@ describe('HTTP errors', () => {
     expect(render(new DomainError('ORDER.NOT_CANCELABLE', 'Order is delivered'))).toEqual({
       status: 409,
       body: { statusCode: 409, code: 'ORDER.NOT_CANCELABLE', message: 'Order is delivered' },
+      headers: {},
     });
   });
 
@@ -41,6 +47,23 @@ describe('HTTP errors', () => {
     }
     expect(render(new BadRequestException(parserMessage)).body).toEqual({ statusCode: 400, code: 'REQUEST.MALFORMED_JSON', message: parserMessage });
     expect(render(new BadRequestException('Validation failed (uuid is expected)')).body.code).toBe('REQUEST.INVALID');
+  });
+
+  it('answers 503 DATABASE.UNAVAILABLE with Retry-After when the database cannot be had now (no connection freed up in time, refused, shutting down)', () => {
+    const unavailable = [
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated due to connection timeout'),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    ];
+    for (const error of unavailable) {
+      const { status, body, headers } = render(error);
+      expect([status, body.code, headers['Retry-After']]).toEqual([503, 'DATABASE.UNAVAILABLE', '1']);
+      expect(body.message).toMatch(/nothing was done/);
+    }
+    // A statement that is wrong is no outage.
+    expect(render(Object.assign(new Error('duplicate key value'), { code: '23505' })).status).toBe(500);
   });
 
   it('hides unexpected errors behind a 500', () => {

@@ -10,6 +10,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from './database';
 
 /** The one error body of every HTTP answer: `{ statusCode, code, message }`, plus `fields` for validation errors. */
 export interface ErrorBody {
@@ -30,6 +31,9 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** A request that could not get a database connection in time (overload) or at all (outage): 503, Retry-After. */
+const DATABASE_UNAVAILABLE = 'DATABASE.UNAVAILABLE';
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'REQUEST.INVALID',
@@ -79,6 +83,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = this.toBody(error);
     if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error((error as Error)?.stack ?? String(error));
     if (res.headersSent) return;
+    if (body.code === DATABASE_UNAVAILABLE) res.setHeader('Retry-After', '1');
     res.status(body.statusCode).json(body);
   }
 
@@ -99,6 +104,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       const type = (error as { type?: string }).type;
       const code = type === 'entity.parse.failed' ? 'REQUEST.MALFORMED_JSON' : CODES_BY_STATUS[status] ?? `HTTP.${status}`;
       return { statusCode: status, code, message: (error as Error).message };
+    }
+    if (isDatabaseUnavailable(error)) {
+      return { statusCode: 503, code: DATABASE_UNAVAILABLE, message: 'The service cannot get to its database right now; nothing was done, try again shortly' };
     }
     return { statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side' };
   }
