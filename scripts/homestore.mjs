@@ -530,6 +530,7 @@ async function bench(args) {
   const candidates = isAbsolute(file) ? [file] : [resolve(process.env.INIT_CWD || process.cwd(), file), resolve(ROOT, file)];
   const path = candidates.find((p) => existsSync(p));
   if (!path) throw new HomestoreError(`benchmark file not found: ${file}`);
+  await useTestBrokerData();
   const { brokers } = await provision();
   say(`running benchmark ${relative(ROOT, path)}`);
   // SWC_NODE_PROJECT: @swc-node/register takes paths (@homestore/*) and decorator metadata from tsconfig.json.
@@ -589,16 +590,17 @@ function loadDotEnv() {
 }
 
 /**
- * A test run that has to start the broker starts it on a data dir of its own, emptied before and after, so the
- * events of a test run are never replayed by the next `npm start`. A broker that already runs (a developer's
- * shop) is reused as it is: the tests consume in groups of their own there, but their events stay on its topics.
+ * A test or benchmark run that has to start the broker starts it on a data dir of its own, emptied before and after,
+ * so its events are never replayed by the next `npm start` (a day of benchmarks once left 32,000 events there that
+ * the shop dead-lettered). A broker that already runs (a developer's shop) is reused as it is: the run consumes in
+ * groups of its own there, but its events stay on its topics.
  */
 async function useTestBrokerData() {
   if ((process.env.KAFKA_BROKERS || '').trim() || (await kafkaStatus()).running) return;
   process.env.KAFKA_DATA_DIR = TEST_DATA_DIR;
   rmSync(TEST_DATA_DIR, { recursive: true, force: true });
   session.testBrokerData = true;
-  say(`kafka: this test run's broker keeps its data in ${relative(ROOT, TEST_DATA_DIR)}, emptied when the run ends`);
+  say(`kafka: this run's broker keeps its data in ${relative(ROOT, TEST_DATA_DIR)}, emptied when the run ends`);
 }
 
 async function stopKafkaIfStartedHere() {
