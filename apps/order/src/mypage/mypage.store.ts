@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
-import { lockKeys } from '@homestore/platform';
+import { keysInLockOrder, lockKeysSql } from '@homestore/platform';
 import { MyPageHistoryEntry, MyPageOrder, orderIdOf, project, projects } from './mypage-projection';
 
 /** Advisory-lock namespace for myPage rows: events of one order from different topics apply one at a time. */
@@ -71,22 +71,22 @@ export class MyPageStore {
 
   /**
    * Applies events through the projection, in the caller's transaction and in the order given (each order's in the
-   * order they happened to arrive), four statements however many events: their orders are locked; their history
-   * entries are written first, which drops every event an order's history already holds (a redelivery, a topic read
-   * twice by the rebuild), so the rows are read without their history; the new events are projected in memory and
-   * the rows written back.
+   * order they happened to arrive), three statements however many events: their orders are locked and their history
+   * entries written (one statement: the locks are taken before any row is written), which drops every event an
+   * order's history already holds (a redelivery, a topic read twice by the rebuild), so the rows are read without
+   * their history, after the locks; the new events are projected in memory and the rows written back.
    */
   async applyAll(em: EntityManager, events: EventEnvelope<unknown>[]): Promise<void> {
     const taken = events.filter(projects);
     if (!taken.length) return;
-    // Events of one order from different topics apply one at a time.
-    await lockKeys(em, MYPAGE_LOCK_SPACE, taken.map(orderIdOf));
     const history: HistoryRecord[] = taken.map((e) => ({ order_id: orderIdOf(e), event_id: e.eventId, event_type: e.eventType, occurred_at: new Date(e.occurredAt) }));
+    // Events of one order from different topics apply one at a time: the orders' locks come first.
     const written: { event_id: string }[] = await em.query(
       `INSERT INTO mypage_history (order_id, event_id, event_type, occurred_at)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS h(order_id uuid, event_id uuid, event_type text, occurred_at timestamptz)
+       SELECT h.* FROM (${lockKeysSql('$1', '$2')}) AS locks,
+         jsonb_to_recordset($3::jsonb) AS h(order_id uuid, event_id uuid, event_type text, occurred_at timestamptz)
        ON CONFLICT DO NOTHING RETURNING event_id`,
-      [JSON.stringify(history)],
+      [MYPAGE_LOCK_SPACE, keysInLockOrder(taken.map(orderIdOf)), JSON.stringify(history)],
     );
     const fresh = new Set(written.map((h) => h.event_id.toLowerCase()));
     const news = taken.filter((e) => fresh.delete(e.eventId.toLowerCase()));
