@@ -24,6 +24,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { Logger } from '@nestjs/common';
 import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
 
 const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
@@ -210,6 +211,8 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
 }
 
 async function main(): Promise<void> {
+  // The bench's own Kafka clients log through Nest: no debug lines (a fresh broker's coordinator retries) among the figures.
+  Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
   const cpu = cpus();
   console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`rates ${RATES.join(', ')} orders/s, ${SECONDS} s each, ${CUSTOMERS} customers per rate, myPage polled every ${POLL_MS} ms per customer\n`);
