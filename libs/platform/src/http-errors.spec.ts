@@ -60,7 +60,7 @@ describe('HTTP errors', () => {
     for (const error of unavailable) {
       const { status, body, headers } = render(error);
       expect([status, body.code, headers['Retry-After']]).toEqual([503, 'DATABASE.UNAVAILABLE', '1']);
-      expect(body.message).toMatch(/nothing was done/);
+      expect(body.message).toMatch(/try again/);
     }
     // A statement that is wrong is no outage.
     expect(render(Object.assign(new Error('duplicate key value'), { code: '23505' })).status).toBe(500);

@@ -106,7 +106,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { statusCode: status, code, message: (error as Error).message };
     }
     if (isDatabaseUnavailable(error)) {
-      return { statusCode: 503, code: DATABASE_UNAVAILABLE, message: 'The service cannot get to its database right now; nothing was done, try again shortly' };
+      // Most often no connection was had at all (nothing done); a connection lost mid-commit leaves it open, so the
+      // answer does not promise either: retrying with the same Idempotency-Key is safe both ways.
+      return { statusCode: 503, code: DATABASE_UNAVAILABLE, message: 'The service cannot get to its database right now; try again shortly' };
     }
     return { statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side' };
   }
