@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createProducer, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '../src';
 import { createTopic, dropDatabase, eventually, header, newMetrics, outcomes, readTopic, testDatabase, testEvent, testKafka } from '../test/support';
@@ -131,6 +132,8 @@ async function steadyLatency(ds: DataSource): Promise<{ p50: number; p99: number
 }
 
 async function main(): Promise<void> {
+  // kafkajs logs through Nest: no debug lines (a fresh broker's retried requests) among the figures.
+  Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
   console.log(`Messaging benchmark: ${EVENTS} events, ${PARTITIONS} partitions, ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB`);
   await createTopic(kafka, rawTopic, PARTITIONS);
   await createTopic(kafka, topic, PARTITIONS);
