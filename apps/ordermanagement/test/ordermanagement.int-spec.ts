@@ -62,9 +62,9 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
   /** Publishes events to their real topic at once, as their producer's relay would. */
   const publish = <D extends EventDefinition>(definition: D, payloads: PayloadOf<D>[]): Promise<EventEnvelope[]> =>
     Promise.all(payloads.map((payload) => publisher.publish(definition, payload)));
-  // CONSUMER_CONCURRENCY 6: every partition at once, to make the reservation race as hard as it gets.
+  // Every partition of a fetch at once (the default), which makes the reservation race as hard as it gets.
   const start = (env: Record<string, string>) =>
-    startApp('ordermanagement', OrderManagementConfig, (c) => OrderManagementModule.register(c), { AUTH_JWKS_URL: issuer.jwksUrl, CONSUMER_CONCURRENCY: '6', ...env });
+    startApp('ordermanagement', OrderManagementConfig, (c) => OrderManagementModule.register(c), { AUTH_JWKS_URL: issuer.jwksUrl, ...env });
 
   const paymentApproved = (orderId: string, items: { productId: string; quantity: number }[]): PayloadOf<typeof PaymentApproved> => ({
     paymentId: randomUUID(),

@@ -53,8 +53,9 @@ export class ServiceConfig {
   @IsInt() @Min(1)
   CONSUMER_RETRY_MAX_MS: number = 10_000;
 
-  @IsInt() @Min(1) @Max(64)
-  CONSUMER_CONCURRENCY: number = 6;
+  /** Partitions of one fetch a consumer group handles at once; unset: every partition of its topics (see EventConsumerOptions). */
+  @IsOptional() @IsInt() @Min(1) @Max(256)
+  CONSUMER_CONCURRENCY?: number;
 
   /**
    * A consumer's fetch waits on the broker until this many bytes are there for it, or CONSUMER_FETCH_MAX_WAIT_MS

@@ -62,7 +62,7 @@ export interface TestApp {
  * its own (`test-<8 hex>.<group>`), started at the topics' current ends, so neither a running shop nor the backlog
  * a benchmark left in the real groups reaches it; the topics must exist first (createTopics). An `env` that sets
  * CONSUMER_GROUP_PREFIX keeps those groups as they are: the caller owns them. Config goes through `env` as for a
- * deployment (e.g. `CONSUMER_CONCURRENCY: '6'`).
+ * deployment (e.g. `CONSUMER_MAX_ATTEMPTS: '2'`).
  */
 export async function startApp<C extends ServiceConfig>(
   service: string,

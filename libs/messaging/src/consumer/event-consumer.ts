@@ -25,6 +25,12 @@ export interface EventConsumerOptions {
   group: string;
   handlers: EventHandlerRegistration[];
   retry?: RetryPolicy;
+  /**
+   * Partitions of one fetch handled at once (their runs share one transaction, see handleRuns). Default: every
+   * partition of the group's topics, so that a fetch costs one transaction; fewer make a fetch over several topics
+   * cost several transactions one after the other (with 6 for the order app's four topics of 6 partitions, the
+   * myPage group's hop took p50 303 ms / p99 1.07 s at 100 orders/s; with all 24, p50 50 ms / p99 150 ms).
+   */
   partitionsConsumedConcurrently?: number;
   /** Offsets are committed after this many handled messages, and always at the end of a batch. */
   commitEvery?: number;
@@ -169,13 +175,13 @@ export class EventConsumer {
   async start(): Promise<void> {
     this.stopping = false;
     this.state = 'starting';
-    await this.createDeadLetterTopics();
+    const partitions = await this.createDeadLetterTopics();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? partitions,
       eachBatch: (payload) => this.track(this.eachBatch(payload)),
     });
     const retention = this.options.inboxRetentionMs ?? 7 * 24 * 3600_000;
@@ -471,7 +477,8 @@ export class EventConsumer {
     }
   }
 
-  private async createDeadLetterTopics(): Promise<void> {
+  /** Creates a dead-letter topic for each source topic (as many partitions); answers how many partitions the sources have in all. */
+  private async createDeadLetterTopics(): Promise<number> {
     const admin = this.options.kafka.admin();
     await admin.connect();
     let topics: { name: string; partitions: unknown[] }[];
@@ -484,6 +491,7 @@ export class EventConsumer {
       this.options.kafka,
       topics.map((t) => ({ topic: deadLetterTopic(t.name, this.group), numPartitions: t.partitions.length })),
     );
+    return topics.reduce((sum, t) => sum + t.partitions.length, 0);
   }
 
   private async purgeInbox(retentionMs: number): Promise<void> {
