@@ -117,6 +117,7 @@ export class EventConsumer {
   private readonly retry: RetryPolicy;
   private readonly commitEvery: number;
   private readonly maxBatchSize: number;
+  private readonly fetchLingerMs: number;
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
   private purgeTimer?: NodeJS.Timeout;
@@ -136,6 +137,7 @@ export class EventConsumer {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.commitEvery = options.commitEvery ?? 100;
     this.maxBatchSize = options.maxBatchSize ?? 50;
+    this.fetchLingerMs = options.fetchLingerMs ?? 20;
     this.connection = new OwnConnection(options.dataSource);
     this.consumer = options.kafka.consumer({
       groupId: options.group,
@@ -247,8 +249,7 @@ export class EventConsumer {
     if (last === undefined) return;
     const lag = Math.max(0, Number(batch.highWatermark) - Number(last) - 1);
     this.options.metrics.consumerLag.set({ topic, partition: String(partition), group: this.group }, lag);
-    const linger = this.options.fetchLingerMs ?? 20;
-    if (lag === 0 && linger > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, linger));
+    if (lag === 0 && this.fetchLingerMs > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, this.fetchLingerMs));
   }
 
   /**
