@@ -4,6 +4,7 @@ import type { EventEnvelope } from '@homestore/events';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
 import { dropDatabase, SERVER_URL } from '@homestore/testing';
 import { orderMigrations } from '../src/infrastructure/migrations';
+import { MyPageHistoryInRow1764000000003 } from '../src/infrastructure/migrations/1764000000003-mypage-history-in-row';
 import { MyPageOrder, orderIdOf, project } from '../src/mypage/mypage-projection';
 import { MyPageStore } from '../src/mypage/mypage.store';
 import { everyEnding, random, shuffle } from './sagas';
@@ -69,6 +70,47 @@ describe('myPage store: runs of events in PostgreSQL', () => {
       // Each half in reverse order of the other, so the two take their orders' locks in opposite orders if they could.
       await Promise.all([applyInRuns(events.slice(0, half), next), applyInRuns(events.slice(half).reverse(), next)]);
       expect(await stored()).toEqual(expected);
+    }
+  });
+
+  it('keeps the history of a database made before history moved into the rows (migration 1764000000003)', async () => {
+    const old = `${database}_upgrade`;
+    await ensureDatabase(SERVER_URL, old);
+    const before = orderMigrations.slice(0, orderMigrations.findIndex((m) => m === MyPageHistoryInRow1764000000003));
+    const upgrade = async (migrations: typeof orderMigrations) => {
+      const source = new DataSource(dataSourceOptions({ url: databaseUrl(SERVER_URL, old), entities: [], migrations }));
+      await source.initialize();
+      return source;
+    };
+    try {
+      const legacy = await upgrade(before);
+      // A row and its history as the old schema held them (history in a table of its own).
+      const [placed, paid] = sagas[0];
+      const orderId = orderIdOf(placed);
+      await legacy.query(
+        `INSERT INTO mypage_orders (order_id, customer_id, payment, store, delivery, cancel_requested, status, updated_at)
+         VALUES ($1, $2, 'APPROVED', 'NONE', 'NONE', false, 'PAID', $3)`,
+        [orderId, (placed.payload as { customerId: string }).customerId, paid.occurredAt],
+      );
+      for (const e of [paid, placed]) {
+        await legacy.query(`INSERT INTO mypage_history (order_id, event_id, event_type, occurred_at) VALUES ($1, $2, $3, $4)`, [orderId, e.eventId, e.eventType, e.occurredAt]);
+      }
+      await legacy.destroy();
+
+      const upgraded = await upgrade(orderMigrations);
+      try {
+        const [row] = await store.find(upgraded.manager, [orderId]);
+        expect(row.history).toEqual(
+          [placed, paid].map((e) => ({ eventId: e.eventId, eventType: e.eventType, occurredAt: new Date(e.occurredAt).toISOString() })),
+        );
+        // The events it holds change nothing when they come again.
+        await upgraded.transaction((em) => store.applyAll(em, [placed, paid]));
+        expect(await store.find(upgraded.manager, [orderId])).toEqual([row]);
+      } finally {
+        await upgraded.destroy();
+      }
+    } finally {
+      await dropDatabase(old);
     }
   });
 });
