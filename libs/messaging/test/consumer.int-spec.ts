@@ -359,6 +359,37 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect(done).toEqual([1, 2].slice(0, done.length));
     expect(await committedOffset()).toBe(done.length);
   });
+
+  it('commits the offsets of many fetches in one request per interval, and what is left when it stops', async () => {
+    // The group's own kafkajs consumer, watched for its offset commits.
+    const commits: number[] = [];
+    const watched = Object.create(kafka) as Kafka;
+    watched.consumer = (config) => {
+      const consumer = kafka.consumer(config);
+      consumer.on(consumer.events.COMMIT_OFFSETS, () => commits.push(Date.now()));
+      return consumer;
+    };
+    await start({ kafka: watched, commitIntervalMs: 5000, fetchLingerMs: 0 });
+    // Eight events 100 ms apart, a fetch (and a transaction) each: the first is committed at once (nothing was for
+    // the interval), the seven after it wait for the interval to end and go in one request.
+    for (let seq = 1; seq <= 8; seq++) {
+      await send(envelope(seq));
+      await eventually(`event ${seq} to take effect`, effects, (e) => e.length === seq);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await committedOffset()).toBe(1);
+    expect(commits.length).toBe(1);
+    await eventually('the offsets to be committed', committedOffset, (o) => o === 8, 10_000);
+    expect(commits.length).toBe(2);
+    expect(commits[1] - commits[0]).toBeGreaterThanOrEqual(4900);
+
+    // Handled within the interval, then the consumer stops: committed as it leaves.
+    await send(envelope(9));
+    await eventually('event 9 to take effect', effects, (e) => e.length === 9);
+    await sandbox.running.splice(0)[0].stop();
+    expect(await committedOffset()).toBe(9);
+    expect(commits.length).toBe(3);
+  });
 });
 
 describe('event consumer: the partitions of one fetch share a transaction (real Kafka and PostgreSQL)', () => {

@@ -72,6 +72,10 @@ export class ServiceConfig {
   @IsInt() @Min(0) @Max(1000)
   CONSUMER_FETCH_LINGER_MS: number = 20;
 
+  /** How often a consumer group commits the offsets of what it handled (see EventConsumerOptions.commitIntervalMs). */
+  @IsInt() @Min(1) @Max(60_000)
+  CONSUMER_COMMIT_INTERVAL_MS: number = 1000;
+
   /**
    * Put before every consumer group name (and so in its dead-letter topics' names). Empty in a deployment; a test
    * or benchmark sets it so its apps never share a group with a running shop.

@@ -1,7 +1,7 @@
 /**
  * Group commit: items submitted while a call of `work` is in flight (or in the same turn of the event loop as the
  * first) wait for it and then go to the next call all together. The consumer uses it so that the runs of every
- * partition a fetch brought share one database transaction, and their offsets one commit request.
+ * partition a fetch brought share one database transaction.
  *
  * `work` answers one result per item, in the items' order; when it throws, every item of that call is rejected.
  * Calls never overlap.

@@ -94,6 +94,7 @@ export class MessagingModule implements NestModule, OnApplicationBootstrap, Befo
         fetchMinBytes: this.config.CONSUMER_FETCH_MIN_BYTES,
         fetchMaxWaitMs: this.config.CONSUMER_FETCH_MAX_WAIT_MS,
         fetchLingerMs: this.config.CONSUMER_FETCH_LINGER_MS,
+        commitIntervalMs: this.config.CONSUMER_COMMIT_INTERVAL_MS,
         retry: {
           maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
           initialDelayMs: this.config.CONSUMER_RETRY_INITIAL_MS,
