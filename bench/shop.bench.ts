@@ -5,9 +5,10 @@
  * itself (STORE_AUTO_ACCEPT=true) and the gateway's rate limits and breaker out of the way. For each arrival rate it
  * sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open model: a send never waits for an
  * earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and measures per order the time from its
- * POST to SHIPPING (the delivery started) as seen on the customer's GET /mypage, polled every BENCH_POLL_MS per
- * customer while it has orders on the way (one call, the first BENCH_PAGE orders by latest change, covers all of
- * that customer's orders on the way; any it misses are looked up one by one after the drain). It also reports the same
+ * POST to SHIPPING (the delivery started) as seen on the customer's myPage, polled every BENCH_POLL_MS per customer
+ * while it has orders on the way with GET /mypage?status=SHIPPING (one call, the BENCH_PAGE orders that reached
+ * SHIPPING last, holds every one of that customer's since the poll before; any it misses are looked up one by one
+ * after the drain). It also reports the same
  * latency by the DeliveryStarted event's own time (myPage `updatedAt`), which does not depend on the polling.
  * Between rates it waits for every order to arrive (at most BENCH_DRAIN_SECONDS) so that a rate starts clean.
  *
@@ -17,13 +18,14 @@
  * with at a p99 under 1 s.
  *
  * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate), BENCH_PAGE
- * (at least 30, or a second of one customer's myPage changes at the rate: 75 at 150/s), BENCH_POLL_MS (250),
+ * (30, or a second of one customer's orders at the rate if more), BENCH_POLL_MS (250),
  * BENCH_DRAIN_SECONDS (60), BENCH_WARMUP_SECONDS (60) at BENCH_WARMUP_RATE (50/s): a first run, not counted, so that
  * every JIT is warm (the apps' V8 and the broker's JVM still compile for about a minute under load: measured after a
- * 15 s warm-up, 150/s fell behind at ~90/s; after 60 s it was kept up with), BENCH_IDLE_SECONDS (10: the shop's CPU with nothing to do is measured first, for so long), BENCH_CPU_PROF
- * (a folder: each app writes a V8 CPU profile there when it stops), BENCH_NODE_ARGS (given to every app's node, e.g.
- * GC settings). The polling is load on the order app and the gateway (customers × 1000 / BENCH_POLL_MS requests/s,
- * each a page of orders with their history): fewer, slower polls disturb less and see later.
+ * 15 s warm-up, 150/s fell behind at ~90/s; after 60 s it was kept up with), BENCH_IDLE_SECONDS (10: the shop's CPU
+ * with nothing to do is measured first, for so long), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there
+ * when it stops), BENCH_NODE_ARGS (given to every app's node, e.g. GC settings). The polling is load on the order app
+ * and the gateway (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer,
+ * slower polls disturb less and see later.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -34,11 +36,11 @@ const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10);
 /**
- * Orders per myPage poll: a myPage row changes five times on its way to SHIPPING (placed, paid, received, accepted,
- * shipping), newest change first, so a page must hold a second of one customer's changes or an order that reached
- * SHIPPING can be pushed off it between two polls (and is only looked up after the drain). At most 100 (the API's).
+ * Orders per myPage poll: the page holds the customer's orders in SHIPPING, the last to get there first, so it must
+ * hold those that got there since the poll before or one can be pushed off it (and is only looked up after the
+ * drain): a second of one customer's orders gives room to spare. At most 100 (the API's).
  */
-const pageFor = (rate: number) => Number(process.env.BENCH_PAGE ?? Math.min(100, Math.max(30, Math.ceil((5 * rate) / CUSTOMERS))));
+const pageFor = (rate: number) => Number(process.env.BENCH_PAGE ?? Math.min(100, Math.max(30, Math.ceil(rate / CUSTOMERS))));
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
@@ -146,12 +148,13 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
     while (polling) {
       const started = Date.now();
       if (pending[c].size) {
-        // The newest changes come first: one page holds every order of this customer still on its way unless the
-        // backlog is large, and then lag has grown anyway (the stragglers are looked up one by one at the end).
-        const res = await call(gw, 'GET', `/mypage?limit=${pageFor(rate)}`, buyer.token).catch(() => undefined);
+        // The last to reach SHIPPING come first: one page holds every order of this customer that got there since
+        // the poll before unless a burst is large, and then lag has grown anyway (the stragglers are looked up one
+        // by one at the end).
+        const res = await call(gw, 'GET', `/mypage?status=SHIPPING&limit=${pageFor(rate)}`, buyer.token).catch(() => undefined);
         const seenAt = Date.now();
         for (const o of (res?.status === 200 ? res.body.orders : []) as { orderId: string; status: string; updatedAt: string }[]) {
-          if (!pending[c].has(o.orderId) || !['SHIPPING', 'DELIVERED'].includes(o.status)) continue;
+          if (!pending[c].has(o.orderId)) continue;
           const tracked = orders.get(o.orderId)!;
           tracked.shippedSeenAt = seenAt;
           tracked.shippedEventAt = Date.parse(o.updatedAt);

@@ -299,7 +299,7 @@ describe('order service (real Kafka and PostgreSQL)', () => {
   it('pages through myPage, most recently changed first, with a cursor; 400 for a bad limit or cursor', async () => {
     const all = await call('GET', '/mypage?limit=100', aliceToken);
     expect(all.status).toBe(200);
-    const orders = all.body.orders as { orderId: string; updatedAt: string }[];
+    const orders = all.body.orders as { orderId: string; updatedAt: string; status: string }[];
     expect(orders.length).toBeGreaterThanOrEqual(3);
     const keys = orders.map((o) => `${o.updatedAt}|${o.orderId}`);
     expect(keys).toEqual([...keys].sort().reverse());
@@ -320,6 +320,15 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     expect(await call('GET', '/mypage?limit=0', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED' } });
     expect(await call('GET', '/mypage?limit=101', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED' } });
     expect(await call('GET', '/mypage?before=bm9wZQ', aliceToken)).toMatchObject({ status: 400, body: { code: 'MYPAGE.INVALID_CURSOR' } });
+
+    // Of one status only, in the same order, and paged the same way.
+    const delivered = (await call('GET', '/mypage?status=DELIVERED&limit=100', aliceToken)).body.orders as { orderId: string }[];
+    expect(delivered.map((o) => o.orderId)).toEqual(orders.filter((o) => o.status === 'DELIVERED').map((o) => o.orderId));
+    expect(delivered.map((o) => o.orderId)).toContain(deliveredOrder);
+    const firstDelivered = await call('GET', '/mypage?status=DELIVERED&limit=1', aliceToken);
+    expect(firstDelivered.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([delivered[0].orderId]);
+    expect(firstDelivered.body.nextCursor === null).toBe(delivered.length === 1);
+    expect(await call('GET', '/mypage?status=LOST', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED' } });
   });
 
   it('rejects an order whose payment failed, with the reason', async () => {

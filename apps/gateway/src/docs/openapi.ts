@@ -196,10 +196,16 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'orders',
     summary: 'My orders with payment, delivery and history, most recently changed first, a page at a time',
     params: [
+      {
+        name: 'status',
+        in: 'query',
+        schema: { type: 'string', enum: ['PENDING', 'PAID', 'RECEIVED', 'ACCEPTED', 'SHIPPING', 'DELIVERED', 'REJECTED', 'CANCELING', 'CANCELED'] },
+        description: 'Only the orders in this status',
+      },
       { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
       { name: 'before', in: 'query', schema: str(), description: 'The nextCursor of the page before' },
     ],
-    responses: { '200': ok('My page', ref('MyPage')), '400': error('`MYPAGE.INVALID_CURSOR`, or limit outside 1–100 (`REQUEST.VALIDATION_FAILED`)') },
+    responses: { '200': ok('My page', ref('MyPage')), '400': error('`MYPAGE.INVALID_CURSOR`, or limit outside 1–100 or an unknown status (`REQUEST.VALIDATION_FAILED`)') },
   },
   'GET /mypage/orders/:id': {
     tag: 'orders',

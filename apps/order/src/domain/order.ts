@@ -5,7 +5,8 @@
  */
 import { OrderNotCancelable } from './order.errors';
 
-export type OrderStatus = 'PENDING' | 'PAID' | 'RECEIVED' | 'ACCEPTED' | 'SHIPPING' | 'DELIVERED' | 'REJECTED' | 'CANCELING' | 'CANCELED';
+export const ORDER_STATUSES = ['PENDING', 'PAID', 'RECEIVED', 'ACCEPTED', 'SHIPPING', 'DELIVERED', 'REJECTED', 'CANCELING', 'CANCELED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type StatusReason = 'PAYMENT_FAILED' | 'OUT_OF_STOCK' | null;
 export type PaymentFact = 'NONE' | 'APPROVED' | 'FAILED' | 'REFUNDED' | 'REFUND_FAILED';
 export type StoreFact = 'NONE' | 'RECEIVED' | 'OUT_OF_STOCK' | 'ACCEPTED' | 'CANCELED';

@@ -31,7 +31,7 @@ export class MyPageController {
   @Get()
   async list(@CurrentUser() user: AuthUser, @Query() query: MyPageQuery) {
     const after = query.before === undefined ? undefined : MyPageCursor.decode(query.before);
-    const page = await this.store.pageOfCustomer(this.dataSource.manager, user.id, query.limit, after);
+    const page = await this.store.pageOfCustomer(this.dataSource.manager, user.id, { limit: query.limit, after, status: query.status });
     return { orders: page.orders.map(view), nextCursor: page.next ? MyPageCursor.encode(page.next) : null };
   }
 

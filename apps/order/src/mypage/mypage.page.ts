@@ -1,11 +1,16 @@
 import { HttpStatus } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { DomainError } from '@homestore/platform';
+import { ORDER_STATUSES, OrderStatus } from '../domain/order';
 import type { MyPagePosition } from './mypage.store';
 
-/** GET /mypage?limit=&before=: a page of the customer's orders, most recently changed first. */
+/** GET /mypage?status=&limit=&before=: a page of the customer's orders, most recently changed first. */
 export class MyPageQuery {
+  /** Only the orders in this status (a client waiting for its orders to ship asks for SHIPPING). */
+  @IsOptional() @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
+
   /** Orders on the page (1–100). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit: number = 20;

@@ -103,11 +103,20 @@ export class MyPageStore {
     return this.select(em, `WHERE order_id = ANY($1::uuid[])`, [orderIds, null]);
   }
 
-  /** One page of a customer's rows, most recently changed first, starting after `after` (the last row of the page before). */
-  async pageOfCustomer(em: EntityManager, customerId: string, limit: number, after?: MyPagePosition): Promise<{ orders: MyPageOrder[]; next?: MyPagePosition }> {
-    const rows = after
-      ? await this.select(em, `WHERE customer_id = $1 AND (updated_at, order_id) < ($3::timestamptz, $4::uuid)`, [customerId, limit + 1, after.updatedAt, after.orderId])
-      : await this.select(em, `WHERE customer_id = $1`, [customerId, limit + 1]);
+  /**
+   * One page of a customer's rows, most recently changed first, starting after `after` (the last row of the page
+   * before), of one status only when `status` is given.
+   */
+  async pageOfCustomer(
+    em: EntityManager,
+    customerId: string,
+    { limit, after, status }: { limit: number; after?: MyPagePosition; status?: MyPageOrder['status'] },
+  ): Promise<{ orders: MyPageOrder[]; next?: MyPagePosition }> {
+    const params: unknown[] = [customerId, limit + 1];
+    const where = ['customer_id = $1'];
+    if (after) where.push(`(updated_at, order_id) < ($${params.push(after.updatedAt)}::timestamptz, $${params.push(after.orderId)}::uuid)`);
+    if (status) where.push(`status = $${params.push(status)}`);
+    const rows = await this.select(em, `WHERE ${where.join(' AND ')}`, params);
     const orders = rows.slice(0, limit);
     const last = orders[orders.length - 1];
     return { orders, next: rows.length > limit ? { updatedAt: last.updatedAt, orderId: last.orderId } : undefined };
