@@ -416,12 +416,12 @@ function logTails(offset = null) {
 // Config, storage format, JVM
 // ---------------------------------------------------------------------------------------------
 
+/** Heap and GC of the broker's JVM (Kafka's own defaults, smaller heap); KAFKA_JVM_OPTS replaces them. */
+const DEFAULT_JVM_OPTS = '-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20';
+
 function jvmArgs() {
   return [
-    '-Xms256m',
-    '-Xmx512m',
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
+    ...(process.env.KAFKA_JVM_OPTS || DEFAULT_JVM_OPTS).split(/\s+/).filter(Boolean),
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     `-Dkafka.logs.dir=${LOG_DIR}`,
