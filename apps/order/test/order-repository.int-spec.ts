@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
 import { dropDatabase, SERVER_URL } from '@homestore/testing';
+import { Outbox } from '@homestore/messaging';
 import { Order } from '../src/domain/order';
 import { orderMigrations } from '../src/infrastructure/migrations';
 import { OrderRepository } from '../src/infrastructure/order.repository';
@@ -9,7 +10,7 @@ import { OrderRepository } from '../src/infrastructure/order.repository';
 /** The saga loads and saves orders by their keys: its cost must not grow with the number of orders in the table. */
 describe('order repository in PostgreSQL: reads and writes orders by key', () => {
   const database = `hs_test_orders_${randomUUID().slice(0, 8)}`;
-  const repository = new OrderRepository();
+  const repository = new OrderRepository(new Outbox('order'));
   const ids: string[] = [];
   let ds: DataSource;
 
@@ -24,7 +25,7 @@ describe('order repository in PostgreSQL: reads and writes orders by key', () =>
     await ds.transaction(async (em) => {
       for (let i = 0; i < 2000; i++) {
         const order = Order.place(randomUUID(), randomUUID(), [{ productId: randomUUID(), name: 'Fridge', unitPrice: 1000, quantity: 1 }]);
-        await repository.insert(em, order, { deliveryAddress: 'Seoul', deliveryPhone: '010' });
+        await repository.insert(em, order, { deliveryAddress: 'Seoul', deliveryPhone: '010' }, undefined, []);
         ids.push(order.snapshot.id);
       }
     });

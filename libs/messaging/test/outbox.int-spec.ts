@@ -85,6 +85,27 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     await eventually('the published row to be deleted', unsent, (n) => n === 0);
   });
 
+  it('stages events with one statement (addWith) exactly when that statement changed rows', async () => {
+    startRelay();
+    await ds.query(`CREATE TABLE claims (name text PRIMARY KEY, seq int NOT NULL)`);
+    const claim = (seq: number) => ({ sql: `INSERT INTO claims VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING *`, params: ['front-door', seq] });
+    const raised = (seq: number) => [{ definition: event(), payload: { id: crypto.randomUUID(), key: 'front-door', seq, behaviour: 'ok' as const } }];
+
+    // No transaction around it: the row and its event are one statement's, so they commit together.
+    expect(await outbox.addWith(ds.manager, claim(1), raised(1))).toEqual([{ name: 'front-door', seq: 1 }]);
+    // The same claim again changes nothing, and so raises nothing.
+    expect(await outbox.addWith(ds.manager, claim(2), raised(2))).toEqual([]);
+    // A statement that fails leaves neither.
+    await expect(outbox.addWith(ds.manager, { sql: `INSERT INTO claims VALUES ($1, NULL) RETURNING *`, params: ['back-door'] }, raised(3))).rejects.toThrow(/null value/);
+
+    const messages = await readTopic(kafka, topic, (m) => m.length >= 1);
+    await new Promise((r) => setTimeout(r, 500)); // give a wrongly staged event time to show up
+    const all = await readTopic(kafka, topic, (m) => m.length >= 2, 1500);
+    expect(messages.map((m) => (decodeEnvelope(m.value).payload as { seq: number }).seq)).toEqual([1]);
+    expect(all).toHaveLength(1);
+    expect(await ds.query(`SELECT name, seq FROM claims`)).toEqual([{ name: 'front-door', seq: 1 }]);
+  });
+
   it('gives its connection back to the pool once: a stopped relay is untouched when that connection later dies', async () => {
     const relay = startRelay();
     await relay.flush(); // it leads: its own connection holds the lock and LISTENs

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrderPlaced } from '@homestore/events';
-import { Outbox } from '@homestore/messaging';
 import { Order } from '../domain/order';
 import { priceLines, RequestedLine } from '../domain/pricing';
 import { OrderRepository, OrderView } from '../infrastructure/order.repository';
@@ -18,29 +17,30 @@ export interface PlaceOrderCommand {
   idempotencyKey?: string;
 }
 
-/** Places an order priced from the product replica; the order and OrderPlaced commit together. */
+/**
+ * Places an order priced from the product replica; the order and OrderPlaced are written by one statement, so they
+ * commit together (and cost the shop's busiest write two round trips, not five).
+ */
 @Injectable()
 export class PlaceOrder {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderRepository,
     private readonly replica: ProductReplica,
-    private readonly outbox: Outbox,
   ) {}
 
-  execute(command: PlaceOrderCommand): Promise<OrderView> {
+  async execute(command: PlaceOrderCommand): Promise<OrderView> {
     const { customerId, idempotencyKey, deliveryAddress, deliveryPhone, payment } = command;
-    return this.dataSource.transaction(async (em) => {
-      const earlier = idempotencyKey && (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey));
-      if (earlier) return earlier;
-      const prices = await this.replica.pricesOf(em, command.items.map((l) => l.productId));
-      const order = Order.place(randomUUID(), customerId, priceLines(command.items, prices));
-      const placed = await this.orders.insert(em, order, { deliveryAddress, deliveryPhone }, idempotencyKey);
-      // A concurrent request with the same key committed first: its order is the answer, and only it is announced.
-      if (!placed) return (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey!))!;
-      const { id: orderId, items, totalAmount } = order.snapshot;
-      await this.outbox.add(em, OrderPlaced, { orderId, customerId, items, totalAmount, deliveryAddress, deliveryPhone, payment });
-      return placed;
-    });
+    const em = this.dataSource.manager;
+    const earlier = idempotencyKey && (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey));
+    if (earlier) return earlier;
+    const prices = await this.replica.pricesOf(em, command.items.map((l) => l.productId));
+    const order = Order.place(randomUUID(), customerId, priceLines(command.items, prices));
+    const { id: orderId, items, totalAmount } = order.snapshot;
+    const placed = await this.orders.insert(em, order, { deliveryAddress, deliveryPhone }, idempotencyKey, [
+      { definition: OrderPlaced, payload: { orderId, customerId, items, totalAmount, deliveryAddress, deliveryPhone, payment } },
+    ]);
+    // A concurrent request with the same key won the insert: its order is the answer, and only it is announced.
+    return placed ?? (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey!))!;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Outbox, PendingEvent } from '@homestore/messaging';
 import { Order, OrderLine, OrderState, OrderStatus, StatusReason } from '../domain/order';
 
 /** An order as the customer sees it. */
@@ -65,18 +66,23 @@ const toView = (r: OrderRow): OrderView => ({
  */
 @Injectable()
 export class OrderRepository {
-  /** Inserts a new order; null when this customer already used the idempotency key (that order wins). */
-  async insert(em: EntityManager, order: Order, details: DeliveryDetails, idempotencyKey?: string): Promise<OrderView | null> {
+  constructor(private readonly outbox: Outbox) {}
+
+  /**
+   * Inserts a new order and stages its events in the same statement (Outbox.addWith: one implicit transaction, one
+   * round trip); null, with nothing staged, when this customer already used the idempotency key (that order wins).
+   */
+  async insert(em: EntityManager, order: Order, details: DeliveryDetails, idempotencyKey: string | undefined, events: PendingEvent[]): Promise<OrderView | null> {
     const s = order.snapshot;
-    const rows: OrderRow[] = await em.query(
-      `INSERT INTO orders (id, customer_id, items, total_amount, delivery_address, delivery_phone, payment, store, delivery,
+    const rows = await this.outbox.addWith<OrderRow>(em, {
+      sql: `INSERT INTO orders (id, customer_id, items, total_amount, delivery_address, delivery_phone, payment, store, delivery,
                            cancel_requested, status, status_reason, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING *`,
-      [s.id, s.customerId, JSON.stringify(s.items), s.totalAmount, details.deliveryAddress, details.deliveryPhone, s.payment, s.store,
+      params: [s.id, s.customerId, JSON.stringify(s.items), s.totalAmount, details.deliveryAddress, details.deliveryPhone, s.payment, s.store,
         s.delivery, s.cancelRequested, order.status, order.statusReason, idempotencyKey ?? null],
-    );
+    }, events);
     return rows.length ? toView(rows[0]) : null;
   }
 

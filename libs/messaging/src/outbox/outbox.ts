@@ -38,6 +38,12 @@ export function buildEnvelope<D extends EventDefinition>(
   return envelope;
 }
 
+/** A data-modifying SQL statement with a RETURNING clause, and its parameters ($1, $2, ...). */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * The write side of the transactional outbox: events are rows written in the caller's transaction,
  * so they exist exactly when the state change that raised them was committed. Nothing here talks to Kafka.
@@ -54,6 +60,28 @@ export class Outbox {
   /** Stages several events, in this order, in the transaction of `em`. */
   async addAll(em: EntityManager, events: PendingEvent[]): Promise<EventEnvelope[]> {
     if (!events.length) return [];
+    const staged = this.staging(events, 0, '');
+    await em.query(staged.sql, staged.params);
+    return staged.envelopes;
+  }
+
+  /**
+   * Runs `change` and stages `events` in the same statement (a data-modifying WITH), so in one implicit transaction
+   * and one round trip: the events exist exactly when the change returned rows. Answers the change's RETURNING rows.
+   * For a write that is nothing but one statement and its events (placing an order): a transaction would cost its
+   * BEGIN, COMMIT and a second INSERT, four round trips more.
+   */
+  async addWith<R>(em: EntityManager, change: Statement, events: PendingEvent[]): Promise<R[]> {
+    if (!events.length) return em.query(change.sql, change.params);
+    const staged = this.staging(events, change.params.length, '(SELECT 1 FROM change LIMIT 1) AS changed, ');
+    return em.query(`WITH change AS (${change.sql}), staged AS (${staged.sql}) SELECT * FROM change`, [...change.params, ...staged.params]);
+  }
+
+  /**
+   * The INSERT of these events' outbox rows, its parameters numbered from `$${offset + 1}`, and the envelopes;
+   * `from` comes first in its FROM list (a row source that must not be empty).
+   */
+  private staging(events: PendingEvent[], offset: number, from: string): Statement & { envelopes: EventEnvelope[] } {
     const current = currentContext() ?? newContext();
     const params: unknown[] = [KEY_LOCK_SPACE, null];
     const rows: string[] = [];
@@ -69,7 +97,7 @@ export class Outbox {
       };
       const key = (event.payload as unknown as Record<string, string>)[event.definition.keyField];
       keys.push(key);
-      const n = params.length;
+      const n = offset + params.length;
       rows.push(`($${n + 1}::uuid, $${n + 2}::text, $${n + 3}::text, $${n + 4}::text, $${n + 5}::text, $${n + 6}::jsonb, ${i})`);
       params.push(envelope.eventId, envelope.eventType, event.definition.topic, key, JSON.stringify(envelope), headers);
       return envelope;
@@ -78,13 +106,11 @@ export class Outbox {
     // Same-key transactions queue on the keys' locks until the earlier one commits, so row ids follow commit order
     // per key and the relay, reading in id order, publishes each key's events in the order they happened. The locks
     // are taken before any row (and its id) is made: one statement, one round trip.
-    await em.query(
-      `INSERT INTO outbox (event_id, event_type, topic, key, value, headers)
+    const sql = `INSERT INTO outbox (event_id, event_type, topic, key, value, headers)
        SELECT e.event_id, e.event_type, e.topic, e.key, e.value, e.headers
-       FROM (${lockKeysSql('$1', '$2')}) AS locks, (VALUES ${rows.join(', ')}) AS e(event_id, event_type, topic, key, value, headers, n)
-       ORDER BY e.n`,
-      params,
-    );
-    return envelopes;
+       FROM ${from}(${lockKeysSql(`$${offset + 1}`, `$${offset + 2}`)}) AS locks,
+         (VALUES ${rows.join(', ')}) AS e(event_id, event_type, topic, key, value, headers, n)
+       ORDER BY e.n`;
+    return { sql, params, envelopes };
   }
 }
