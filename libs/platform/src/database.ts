@@ -1,4 +1,5 @@
 import { Client, type Pool } from 'pg';
+import { PreparingClient } from './prepared-statements';
 import { In, type DataSource, type DataSourceOptions, type EntityManager, type EntityTarget, type FindOptionsWhere, type MixedList, type ObjectLiteral } from 'typeorm';
 
 /** The database of one service on the configured server. */
@@ -49,7 +50,7 @@ export function dataSourceOptions({ url, entities, migrations, poolSize, acquire
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
-    extra: { max: poolSize ?? 10, connectionTimeoutMillis: acquireTimeoutMs ?? 0 },
+    extra: { max: poolSize ?? 10, connectionTimeoutMillis: acquireTimeoutMs ?? 0, Client: PreparingClient },
   };
 }
 

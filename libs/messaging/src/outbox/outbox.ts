@@ -83,10 +83,8 @@ export class Outbox {
    */
   private staging(events: PendingEvent[], offset: number, from: string): Statement & { envelopes: EventEnvelope[] } {
     const current = currentContext() ?? newContext();
-    const params: unknown[] = [KEY_LOCK_SPACE, null];
-    const rows: string[] = [];
-    const keys: string[] = [];
-    const envelopes = events.map((event, i) => {
+    const columns = { eventId: [] as string[], eventType: [] as string[], topic: [] as string[], key: [] as string[], value: [] as string[], headers: [] as string[] };
+    const envelopes = events.map((event) => {
       const context = event.cause ? causedBy(event.cause) : current;
       const envelope = buildEnvelope(this.producer, event, context);
       const headers = {
@@ -95,22 +93,26 @@ export class Outbox {
         [EnvelopeHeaders.correlationId]: envelope.correlationId,
         [EnvelopeHeaders.traceparent]: traceparent(context.traceId),
       };
-      const key = (event.payload as unknown as Record<string, string>)[event.definition.keyField];
-      keys.push(key);
-      const n = offset + params.length;
-      rows.push(`($${n + 1}::uuid, $${n + 2}::text, $${n + 3}::text, $${n + 4}::text, $${n + 5}::text, $${n + 6}::jsonb, ${i})`);
-      params.push(envelope.eventId, envelope.eventType, event.definition.topic, key, JSON.stringify(envelope), headers);
+      columns.eventId.push(envelope.eventId);
+      columns.eventType.push(envelope.eventType);
+      columns.topic.push(event.definition.topic);
+      columns.key.push((event.payload as unknown as Record<string, string>)[event.definition.keyField]);
+      columns.value.push(JSON.stringify(envelope));
+      columns.headers.push(JSON.stringify(headers));
       return envelope;
     });
-    params[1] = keysInLockOrder(keys);
+    const $ = (n: number) => `$${offset + n}`;
     // Same-key transactions queue on the keys' locks until the earlier one commits, so row ids follow commit order
     // per key and the relay, reading in id order, publishes each key's events in the order they happened. The locks
-    // are taken before any row (and its id) is made: one statement, one round trip.
+    // are taken before any row (and its id) is made: one statement, one round trip, and one text for any number of
+    // events (the rows come as arrays), so that it runs prepared.
     const sql = `INSERT INTO outbox (event_id, event_type, topic, key, value, headers)
-       SELECT e.event_id, e.event_type, e.topic, e.key, e.value, e.headers
-       FROM ${from}(${lockKeysSql(`$${offset + 1}`, `$${offset + 2}`)}) AS locks,
-         (VALUES ${rows.join(', ')}) AS e(event_id, event_type, topic, key, value, headers, n)
+       SELECT e.event_id, e.event_type, e.topic, e.key, e.value, e.headers::jsonb
+       FROM ${from}(${lockKeysSql($(1), $(2))}) AS locks,
+         unnest(${$(3)}::uuid[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::text[])
+           WITH ORDINALITY AS e(event_id, event_type, topic, key, value, headers, n)
        ORDER BY e.n`;
+    const params = [KEY_LOCK_SPACE, keysInLockOrder(columns.key), columns.eventId, columns.eventType, columns.topic, columns.key, columns.value, columns.headers];
     return { sql, params, envelopes };
   }
 }
