@@ -126,6 +126,18 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect(await outcomes(metrics)).toEqual({ dead_lettered: 3, handled: 1 });
   });
 
+  it('skips, unread, a message whose eventType header names another event of the contract on its topic', async () => {
+    const other = { ...testEvent(topic), type: 'OtherHappened' };
+    const { metrics } = await start({ contract: [testEvent(topic), other] });
+    // Not even JSON: read, it would be dead-lettered; the header says it is an event this group does not handle.
+    await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'not json at all', headers: { eventType: 'OtherHappened' } }] });
+    await send(envelope(1));
+    await eventually('the next event to take effect', effects, (e) => e.length === 1);
+    await eventually('both offsets to be committed', committedOffset, (o) => o === 2);
+    expect(await outcomes(metrics)).toEqual({ skipped: 1, handled: 1 });
+    expect(await endOffset(deadLetterTopic(topic, group))).toBe(0);
+  });
+
   it('retries a handler that fails twice and then succeeds, with no dead letter', async () => {
     const { metrics } = await start();
     await send(envelope(7, 'fail-twice'));

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { deadLetterTopic, decodeEvent, EventDefinition, EventEnvelope, EnvelopeHeaders, parseEnvelope, validateEnvelope } from '@homestore/events';
+import { ALL_EVENTS, deadLetterTopic, decodeEvent, EventDefinition, EventEnvelope, EnvelopeHeaders, parseEnvelope, validateEnvelope } from '@homestore/events';
 import { crashPoint } from '../crash-points';
 import { ensureTopics } from '../kafka';
 import { causedBy, newTraceId, rememberCause, runInContext, traceIdOf } from '../message-context';
@@ -61,6 +61,11 @@ export interface EventConsumerOptions {
   fetchLingerMs?: number;
   /** How long inbox rows are kept: longer than any redelivery can come late. */
   inboxRetentionMs?: number;
+  /**
+   * Every event of the contract (default: libs/events'). A message whose eventType header names one of them on this
+   * group's topics that the group does not handle is skipped without reading its value.
+   */
+  contract?: readonly EventDefinition[];
 }
 
 export type ConsumerState = 'idle' | 'starting' | 'joined' | 'rebalancing' | 'restarting' | 'crashed' | 'stopped';
@@ -119,6 +124,8 @@ export class EventConsumer {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
   private readonly handlers: Map<string, EventHandlerRegistration>;
+  /** The contract's events on this group's topics that it does not handle. */
+  private readonly othersOnTopics: Set<string>;
   private readonly retry: RetryPolicy;
   private readonly commitIntervalMs: number;
   private readonly maxBatchSize: number;
@@ -143,6 +150,7 @@ export class EventConsumer {
     this.logger = new Logger(`EventConsumer:${options.group}`);
     this.handlers = new Map(options.handlers.map((h) => [h.definition.type, h]));
     if (this.handlers.size !== options.handlers.length) throw new Error(`${options.group}: two handlers for one event type`);
+    this.othersOnTopics = new Set((options.contract ?? ALL_EVENTS).filter((d) => this.topics.includes(d.topic) && !this.handlers.has(d.type)).map((d) => d.type));
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.commitIntervalMs = options.commitIntervalMs ?? 1000;
     this.maxBatchSize = options.maxBatchSize ?? 50;
@@ -314,6 +322,10 @@ export class EventConsumer {
    * handled (the message belongs in the dead-letter topic).
    */
   private decode(topic: string, message: KafkaMessage): Decoded {
+    // The eventType header names another event of the contract on these topics: skipped without reading the value
+    // (most of what the payment and message groups read from the store topic, say).
+    const announced = header(message.headers, EnvelopeHeaders.eventType);
+    if (announced !== undefined && this.othersOnTopics.has(announced)) return { message, labels: { topic, event_type: announced, group: this.group } };
     const json = parseEnvelope(message.value);
     const type = typeof json.eventType === 'string' ? json.eventType : undefined;
     const handler = type === undefined ? undefined : this.handlers.get(type);
