@@ -1,4 +1,4 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Gauge, Registry } from 'prom-client';
 import type { MixedList } from 'typeorm';
@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { ServiceConfig } from './config';
 import { databaseUrl, dataSourceOptions, ensureDatabase, poolOf } from './database';
 import { HealthRegistry } from './health';
+import { OwnAutovacuum } from './own-autovacuum';
 import { SERVICE_NAME } from './platform.module';
 
 export interface DatabaseModuleOptions {
@@ -15,7 +16,9 @@ export interface DatabaseModuleOptions {
 
 /** The service's own PostgreSQL database: created if missing, migrated at start, checked by readiness. */
 @Module({})
-export class DatabaseModule implements OnModuleInit {
+export class DatabaseModule implements OnModuleInit, BeforeApplicationShutdown {
+  private autovacuum?: OwnAutovacuum;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly health: HealthRegistry,
@@ -38,7 +41,9 @@ export class DatabaseModule implements OnModuleInit {
     };
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    this.autovacuum = new OwnAutovacuum(this.dataSource);
+    await this.autovacuum.start();
     this.health.register({
       name: 'database',
       check: async () => {
@@ -60,5 +65,10 @@ export class DatabaseModule implements OnModuleInit {
         this.set({ state: 'waiting' }, pool.waitingCount);
       },
     });
+  }
+
+  /** Before the data source closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.autovacuum?.stop();
   }
 }

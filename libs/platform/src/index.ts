@@ -5,3 +5,4 @@ export * from './health';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './http-errors';
+export * from './own-autovacuum';
