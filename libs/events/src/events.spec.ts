@@ -56,7 +56,7 @@ describe('the event contract', () => {
 describe('decoding a message', () => {
   const good = eventFixture('OrderPlaced');
 
-  it('returns the typed event with nested payload classes', () => {
+  it('returns the typed event, nested payload fields and all', () => {
     const event = decodeEvent(OrderPlaced, decodeEnvelope(asBuffer(good)));
     expect(event.payload.items[0].quantity).toBe(1);
     expect(event.payload.payment.cardToken).toBe('tok_visa');
