@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
-import { dropDatabase, SERVER_URL } from '@homestore/testing';
+import { dropDatabase, SERVER_URL, testDatabase } from '@homestore/testing';
 import { orderMigrations } from '../src/infrastructure/migrations';
 import { MyPageHistoryInRow1764000000003 } from '../src/infrastructure/migrations/1764000000003-mypage-history-in-row';
 import { MyPageOrder, orderIdOf, project } from '../src/mypage/mypage-projection';
@@ -11,12 +11,12 @@ import { everyEnding, random, shuffle } from './sagas';
 
 /** The live projector applies runs of events at once (MyPageStore.applyAll): whatever the runs, the rows are those of one at a time. */
 describe('myPage store: runs of events in PostgreSQL', () => {
-  const database = `hs_test_mypage_${randomUUID().slice(0, 8)}`;
   const store = new MyPageStore();
   const sagas = everyEnding();
   const all = sagas.flat();
   const orderIds = sagas.map((s) => orderIdOf(s[0]));
   let ds: DataSource;
+  let drop: () => Promise<void>;
 
   /** The pure projection, one event at a time. */
   const expected = (() => {
@@ -40,16 +40,8 @@ describe('myPage store: runs of events in PostgreSQL', () => {
     }
   };
 
-  beforeAll(async () => {
-    await ensureDatabase(SERVER_URL, database);
-    ds = new DataSource(dataSourceOptions({ url: databaseUrl(SERVER_URL, database), entities: [], migrations: orderMigrations }));
-    await ds.initialize();
-  });
-
-  afterAll(async () => {
-    await ds?.destroy();
-    await dropDatabase(database);
-  });
+  beforeAll(async () => ({ ds, drop } = await testDatabase('mypage', orderMigrations)));
+  afterAll(() => drop?.());
 
   it('ends in the state of the one-at-a-time projection for 20 random arrival orders, run cuts and redeliveries', async () => {
     const next = random(7);
@@ -74,7 +66,7 @@ describe('myPage store: runs of events in PostgreSQL', () => {
   });
 
   it('keeps the history of a database made before history moved into the rows (migration 1764000000003)', async () => {
-    const old = `${database}_upgrade`;
+    const old = `hs_test_mypage_upgrade_${randomUUID().slice(0, 8)}`;
     await ensureDatabase(SERVER_URL, old);
     const before = orderMigrations.slice(0, orderMigrations.findIndex((m) => m === MyPageHistoryInRow1764000000003));
     const upgrade = async (migrations: typeof orderMigrations) => {

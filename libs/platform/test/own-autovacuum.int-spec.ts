@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { dropDatabase, eventually, SERVER_URL } from '@homestore/testing';
-import { databaseUrl, dataSourceOptions, ensureDatabase, OwnAutovacuum } from '../src';
+import type { DataSource } from 'typeorm';
+import { eventually, testDatabase } from '@homestore/testing';
+import { OwnAutovacuum } from '../src';
 
 /** An app keeps its own tables vacuumed and analysed when the server does not (OwnAutovacuum). */
 describe('own autovacuum in PostgreSQL', () => {
-  const database = `hs_test_vacuum_${randomUUID().slice(0, 8)}`;
   let ds: DataSource;
+  let drop: () => Promise<void>;
 
   const stats = async (table: string) =>
     (
@@ -17,16 +16,8 @@ describe('own autovacuum in PostgreSQL', () => {
       )
     )[0] as { dead: number; changed: number; vacuums: number; analyses: number } | undefined;
 
-  beforeAll(async () => {
-    await ensureDatabase(SERVER_URL, database);
-    ds = new DataSource(dataSourceOptions({ url: databaseUrl(SERVER_URL, database), entities: [], migrations: [] }));
-    await ds.initialize();
-  });
-
-  afterAll(async () => {
-    await ds?.destroy();
-    await dropDatabase(database);
-  });
+  beforeAll(async () => ({ ds, drop } = await testDatabase('vacuum')));
+  afterAll(() => drop?.());
 
   it('vacuums a table past autovacuum’s threshold of dead rows, analyses a much-changed one, and leaves the rest', async () => {
     await ds.query(`CREATE TABLE churned (id int PRIMARY KEY, n int NOT NULL)`);

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { dropDatabase, SERVER_URL } from '@homestore/testing';
-import { databaseUrl, dataSourceOptions, ensureDatabase } from '../src';
+import type { DataSource } from 'typeorm';
+import { testDatabase } from '@homestore/testing';
 import { PREPARE_AFTER_USES } from '../src/prepared-statements';
 
 /** Every app's pool runs the statements it sends again and again as prepared statements (PreparingClient). */
 describe('prepared statements in PostgreSQL', () => {
-  const database = `hs_test_prepared_${randomUUID().slice(0, 8)}`;
   let ds: DataSource;
+  let drop: () => Promise<void>;
 
-  beforeAll(async () => {
-    await ensureDatabase(SERVER_URL, database);
-    ds = new DataSource(dataSourceOptions({ url: databaseUrl(SERVER_URL, database), entities: [], migrations: [] }));
-    await ds.initialize();
-  });
-
-  afterAll(async () => {
-    await ds?.destroy();
-    await dropDatabase(database);
-  });
+  beforeAll(async () => ({ ds, drop } = await testDatabase('prepared')));
+  afterAll(() => drop?.());
 
   it('prepares a parameterized statement once it is sent often, on each connection, with the same answers', async () => {
     const sql = `SELECT $1::int + 1 AS next /* ${randomUUID()} */`;

@@ -10,7 +10,8 @@ import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
 import { createKafka, createProducer, ensureTopics } from '@homestore/messaging';
-import { configureHttp, databaseUrl, loadConfig, ServiceConfig } from '@homestore/platform';
+import { DataSource } from 'typeorm';
+import { configureHttp, databaseUrl, dataSourceOptions, ensureDatabase, loadConfig, ServiceConfig } from '@homestore/platform';
 import { forgetGroups, groupsOf, startGroupsAtTheEnd } from './consumer-groups';
 
 export * from './consumer-groups';
@@ -168,6 +169,22 @@ export async function dropDatabase(name: string): Promise<void> {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await client.end();
+}
+
+/** A database of its own for one test file (named from `prefix`), migrated as an app's is; `drop` closes and drops it. */
+export async function testDatabase(prefix: string, migrations: Function[] = []): Promise<{ ds: DataSource; name: string; drop(): Promise<void> }> {
+  const name = `hs_test_${prefix}_${randomUUID().slice(0, 8)}`;
+  await ensureDatabase(SERVER_URL, name);
+  const ds = new DataSource(dataSourceOptions({ url: databaseUrl(SERVER_URL, name), entities: [], migrations }));
+  await ds.initialize();
+  return {
+    ds,
+    name,
+    drop: async () => {
+      await ds.destroy();
+      await dropDatabase(name);
+    },
+  };
 }
 
 /** Polls until `ok` holds; fails naming `what` with the last value. */
