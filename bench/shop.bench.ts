@@ -8,8 +8,8 @@
  * POST to SHIPPING (the delivery started) as seen on the customer's myPage, polled every BENCH_POLL_MS per customer
  * while it has orders on the way with GET /mypage?status=SHIPPING (one call, the BENCH_PAGE orders that reached
  * SHIPPING last, holds every one of that customer's since the poll before; any it misses are looked up one by one
- * after the drain). It also reports the same
- * latency by the DeliveryStarted event's own time (myPage `updatedAt`), which does not depend on the polling.
+ * after the drain). It also reports the same latency by the DeliveryStarted event's own time (myPage `updatedAt`),
+ * which does not depend on the polling.
  * Between rates it waits for every order to arrive (at most BENCH_DRAIN_SECONDS) so that a rate starts clean.
  *
  * Printed per rate: orders/s sent and reaching SHIPPING during the window, p50/p95/p99 latency, the backlog (sent, not
@@ -18,14 +18,14 @@
  * with at a p99 under 1 s.
  *
  * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate), BENCH_PAGE
- * (30, or a second of one customer's orders at the rate if more), BENCH_POLL_MS (250),
- * BENCH_DRAIN_SECONDS (60), BENCH_WARMUP_SECONDS (60) at BENCH_WARMUP_RATE (50/s): a first run, not counted, so that
- * every JIT is warm (the apps' V8 and the broker's JVM still compile for about a minute under load: measured after a
- * 15 s warm-up, 150/s fell behind at ~90/s; after 60 s it was kept up with), BENCH_IDLE_SECONDS (10: the shop's CPU
- * with nothing to do is measured first, for so long), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there
- * when it stops), BENCH_NODE_ARGS (given to every app's node, e.g. GC settings). The polling is load on the order app
- * and the gateway (customers × 1000 / BENCH_POLL_MS requests/s, each a page of orders with their history): fewer,
- * slower polls disturb less and see later.
+ * (30, or a second of one customer's orders at the rate if more), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60),
+ * BENCH_WARMUP_SECONDS (60) at BENCH_WARMUP_RATE (50/s): a first run, not counted, so that every JIT is warm (the
+ * apps' V8 and the broker's JVM still compile for about a minute under load: measured after a 15 s warm-up, 150/s fell
+ * behind at ~90/s; after 60 s it was kept up with), BENCH_IDLE_SECONDS (10: the shop's CPU with nothing to do is
+ * measured first, for so long), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops),
+ * BENCH_NODE_ARGS (given to every app's node, e.g. GC settings). The polling is load on the order app and the gateway
+ * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of SHIPPING orders with their history): fewer, slower
+ * polls disturb less and see later.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';

@@ -22,7 +22,7 @@ describe('order repository in PostgreSQL: reads and writes orders by key', () =>
     await ds.transaction(async (em) => {
       for (let i = 0; i < 2000; i++) {
         const order = Order.place(randomUUID(), randomUUID(), [{ productId: randomUUID(), name: 'Fridge', unitPrice: 1000, quantity: 1 }]);
-        await repository.insert(em, order, { deliveryAddress: 'Seoul', deliveryPhone: '010' }, undefined, []);
+        await repository.insert(em, order, { deliveryAddress: 'Seoul', deliveryPhone: '010' }, []);
         ids.push(order.snapshot.id);
       }
     });

@@ -7,6 +7,11 @@ import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 /** Checks one object's properties; null when its class has a rule this does not take (class-validator decides). */
 type Plan = ((object: Record<string, unknown>) => boolean) | null;
 
+/** IsOptional and its kind: whether the property is checked at all. */
+type Condition = (object: object, value: unknown) => boolean;
+/** One rule of one property. */
+type Check = (value: unknown, object: object) => boolean;
+
 const plans = new Map<Function, Plan>();
 
 /**
@@ -35,10 +40,10 @@ function compile(type: Function): Plan {
   const byProperty = storage.groupByPropertyName(metadatas);
   const nestedProperties = new Set(metadatas.filter((m) => m.type === ValidationTypes.NESTED_VALIDATION).map((m) => m.propertyName));
   if (transforms(type, Object.keys(byProperty), nestedProperties)) return null;
-  const properties: { name: string; conditions: ((object: object, value: unknown) => boolean)[]; checks: ((value: unknown, object: object) => boolean)[] }[] = [];
+  const properties: { name: string; conditions: Condition[]; checks: Check[] }[] = [];
   for (const [name, rules] of Object.entries(byProperty)) {
-    const conditions: ((object: object, value: unknown) => boolean)[] = [];
-    const checks: ((value: unknown, object: object) => boolean)[] = [];
+    const conditions: Condition[] = [];
+    const checks: Check[] = [];
     for (const rule of rules as ValidationMetadata[]) {
       if (rule.validateIf) return null;
       if (rule.type === ValidationTypes.CONDITIONAL_VALIDATION) {
@@ -47,7 +52,7 @@ function compile(type: Function): Plan {
         const constraints = storage.getTargetValidatorConstraints(rule.constraintCls);
         if (!constraints.length || constraints.some((c) => c.async)) return null;
         for (const { instance } of constraints) {
-          const valid = (value: unknown, object: object) =>
+          const valid: Check = (value, object) =>
             Boolean(instance.validate(value, { targetName: type.name, property: name, object, value, constraints: rule.constraints }));
           checks.push(rule.each ? (value, object) => (Array.isArray(value) ? everyElement(value, (v) => valid(v, object)) : valid(value, object)) : valid);
         }

@@ -37,9 +37,13 @@ export class PlaceOrder {
     const prices = await this.replica.pricesOf(em, command.items.map((l) => l.productId));
     const order = Order.place(randomUUID(), customerId, priceLines(command.items, prices));
     const { id: orderId, items, totalAmount } = order.snapshot;
-    const placed = await this.orders.insert(em, order, { deliveryAddress, deliveryPhone }, idempotencyKey, [
-      { definition: OrderPlaced, payload: { orderId, customerId, items, totalAmount, deliveryAddress, deliveryPhone, payment } },
-    ]);
+    const placed = await this.orders.insert(
+      em,
+      order,
+      { deliveryAddress, deliveryPhone },
+      [{ definition: OrderPlaced, payload: { orderId, customerId, items, totalAmount, deliveryAddress, deliveryPhone, payment } }],
+      idempotencyKey,
+    );
     // A concurrent request with the same key won the insert: its order is the answer, and only it is announced.
     return placed ?? (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey!))!;
   }

@@ -72,7 +72,7 @@ export class OrderRepository {
    * Inserts a new order and stages its events in the same statement (Outbox.addWith: one implicit transaction, one
    * round trip); null, with nothing staged, when this customer already used the idempotency key (that order wins).
    */
-  async insert(em: EntityManager, order: Order, details: DeliveryDetails, idempotencyKey: string | undefined, events: PendingEvent[]): Promise<OrderView | null> {
+  async insert(em: EntityManager, order: Order, details: DeliveryDetails, events: PendingEvent[], idempotencyKey?: string): Promise<OrderView | null> {
     const s = order.snapshot;
     const rows = await this.outbox.addWith<OrderRow>(em, {
       sql: `INSERT INTO orders (id, customer_id, items, total_amount, delivery_address, delivery_phone, payment, store, delivery,
