@@ -17,8 +17,8 @@ const swc = {
 };
 
 const moduleNameMapper = {
-  '^@homestore/(auth|events|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
-  '^@homestore/(auth|events|messaging|platform|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@homestore/(auth|domain|events|messaging|persistence|platform|testing)$': '<rootDir>/libs/$1/src',
+  '^@homestore/(auth|domain|events|messaging|persistence|platform|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 
 const common = { rootDir: __dirname, transform: swc, moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/scripts/jest/quiet-logs.ts'] };

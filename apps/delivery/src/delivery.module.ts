@@ -2,7 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@homestore/auth';
 import { MessagingModule } from '@homestore/messaging';
 import { DatabaseModule, PlatformModule } from '@homestore/platform';
-import { DeliveriesService } from './application/deliveries.service';
+import { CancelDelivery } from './application/cancel-delivery';
+import { CompleteDelivery } from './application/complete-delivery';
+import { DeliveryQueries } from './application/delivery-queries';
+import { StartDelivery } from './application/start-delivery';
 import { DeliveryConfig } from './delivery.config';
 import { DeliveryEntity } from './infrastructure/delivery.entity';
 import { DeliveryRepository } from './infrastructure/delivery.repository';
@@ -21,8 +24,8 @@ export class DeliveryModule {
         MessagingModule.forRoot(),
         AuthModule.forRoot(),
       ],
-      controllers: [DeliveriesController],
-      providers: [DeliveryRepository, DeliveriesService, StoreEventsHandler],
+      controllers: [DeliveriesController, StoreEventsHandler],
+      providers: [DeliveryRepository, StartDelivery, CancelDelivery, CompleteDelivery, DeliveryQueries],
     };
   }
 }

@@ -1,12 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EnvelopeHeaders, EventEnvelope, OrderAccepted, OrderAcceptedPayload, StoreOrderCanceled, Topics } from '@homestore/events';
-import { createProducer } from '@homestore/messaging';
-import { DeliveriesService, StoreEvent } from '../src/application/deliveries.service';
+import {
+  EnvelopeHeaders,
+  EventEnvelope,
+  OrderAccepted,
+  OrderAcceptedPayload,
+  StoreOrderCanceled,
+  StoreOrderCanceledPayload,
+  Topics,
+} from '@homestore/events';
+import { createProducer, inLanes } from '@homestore/messaging';
+import { UnitOfWork } from '@homestore/persistence';
+import { CancelDelivery } from '../src/application/cancel-delivery';
+import { StartDelivery } from '../src/application/start-delivery';
 import { DeliveryConfig } from '../src/delivery.config';
 import { DeliveryModule } from '../src/delivery.module';
 import { call, createTopics, dropDatabase, eventsOfKey, eventually, outboxDrained, readWholeTopic, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
+
+/** What the store says about an order: the clerk accepted it, or the store canceled it. */
+type StoreEvent = EventEnvelope<OrderAcceptedPayload> | EventEnvelope<StoreOrderCanceledPayload>;
 
 function anAcceptedOrder(): OrderAcceptedPayload {
   return {
@@ -220,7 +233,14 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
         statements.push(sql);
         return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
       }) as typeof runner.query;
-      await app.get(DeliveriesService).followStore(em, run);
+      // As the consumer runs a run: one unit of work, each order's events in order, the orders side by side.
+      const work = new UnitOfWork(em);
+      await inLanes(run, (e) => e.payload.orderId, (e) =>
+        e.eventType === OrderAccepted.type
+          ? app.get(StartDelivery).execute(work, e.payload as OrderAcceptedPayload)
+          : app.get(CancelDelivery).execute(work, e.payload as StoreOrderCanceledPayload),
+      );
+      await work.flush();
       return [...statements];
     });
     expect(followed).toEqual([

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importPKCS8, KeyLike } from 'jose';
 import { Client } from 'pg';
 import { decodeEnvelope, Topics } from '@homestore/events';
-import { databaseUrl } from '@homestore/platform';
+import { databaseUrl } from '@homestore/persistence';
 import { readTopic, testKafka } from '../../../libs/messaging/test/support';
 import { accessToken, App, freePort, launch, signingKey, unsignedToken, waitFor } from './support';
 

@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   DeliveryCanceled,
   DeliveryCompleted,
   DeliveryStarted,
-  EventEnvelope,
   EventOf,
   PaymentFailed,
   PaymentRefunded,
@@ -12,78 +11,55 @@ import {
   UserProfileUpdated,
   UserRegistered,
 } from '@homestore/events';
-import { OnEvent, OnEventRun } from '@homestore/messaging';
-import { MessageNews } from './message-news';
+import { EventContext } from '@homestore/messaging';
 import { MessagesService } from './messages.service';
-import { Notice, Notices } from './notices';
+import { Notices } from './notices';
 
-/** A notice as news, when the event gives one. */
-const noticeOf = ({ eventId, occurredAt }: EventEnvelope<unknown>, notice: Notice | null): MessageNews[] => (notice ? [{ notice, eventId, occurredAt }] : []);
+/** The message service's consumer group (CONSUMER_GROUP_PREFIX comes before it when set). */
+const GROUP = 'message';
 
-/** What each event the group handles tells the message service: user events a contact (and a welcome), saga events a notice. */
-const NEWS: Record<string, (event: EventEnvelope<any>) => MessageNews[]> = {
-  [UserRegistered.type]: (e: EventOf<typeof UserRegistered>) => {
-    const { userId, email, name, phone } = e.payload;
-    return [{ userId, contact: { email, name, phone } }, ...noticeOf(e, Notices.userRegistered(e.payload))];
-  },
-  [UserProfileUpdated.type]: ({ payload: { userId, email, name, phone } }: EventOf<typeof UserProfileUpdated>) => [{ userId, contact: { email, name, phone } }],
-  [PaymentFailed.type]: (e: EventOf<typeof PaymentFailed>) => noticeOf(e, Notices.paymentFailed(e.payload)),
-  [StockReservationFailed.type]: (e: EventOf<typeof StockReservationFailed>) => noticeOf(e, Notices.stockReservationFailed(e.payload)),
-  [PaymentRefunded.type]: (e: EventOf<typeof PaymentRefunded>) => noticeOf(e, Notices.paymentRefunded(e.payload)),
-  [DeliveryStarted.type]: (e: EventOf<typeof DeliveryStarted>) => noticeOf(e, Notices.deliveryStarted(e.payload)),
-  [DeliveryCanceled.type]: (e: EventOf<typeof DeliveryCanceled>) => noticeOf(e, Notices.deliveryCanceled(e.payload)),
-  [DeliveryCompleted.type]: (e: EventOf<typeof DeliveryCompleted>) => noticeOf(e, Notices.deliveryCompleted(e.payload)),
-};
-
-const newsOf = (event: EventEnvelope<unknown>): MessageNews[] => NEWS[event.eventType](event);
-
-/** Consumer group `message`: the contact replica from user events, a notification from saga events; one at a time, or a run at once. */
-@Injectable()
+/** user.events.v1 → the contact replica (and the welcome); payment, store and delivery events → the customer's notice. */
+@Controller()
 export class MessageEventsHandler {
   constructor(private readonly messages: MessagesService) {}
 
-  @OnEvent(UserRegistered)
-  onUserRegistered(event: EventOf<typeof UserRegistered>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
+  @EventPattern({ group: GROUP, event: UserRegistered.type })
+  onUserRegistered(@Payload() event: EventOf<typeof UserRegistered>, @Ctx() ctx: EventContext) {
+    return this.messages.userRegistered(ctx.getWork(), event);
   }
 
-  @OnEvent(UserProfileUpdated)
-  onUserProfileUpdated(event: EventOf<typeof UserProfileUpdated>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
+  @EventPattern({ group: GROUP, event: UserProfileUpdated.type })
+  onUserProfileUpdated(@Payload() event: EventOf<typeof UserProfileUpdated>, @Ctx() ctx: EventContext) {
+    return this.messages.userProfileUpdated(ctx.getWork(), event);
   }
 
-  @OnEvent(PaymentFailed)
-  onPaymentFailed(event: EventOf<typeof PaymentFailed>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
+  @EventPattern({ group: GROUP, event: PaymentFailed.type })
+  onPaymentFailed(@Payload() event: EventOf<typeof PaymentFailed>, @Ctx() ctx: EventContext) {
+    return this.messages.notify(ctx.getWork(), event, Notices.paymentFailed(event.payload));
   }
 
-  @OnEvent(StockReservationFailed)
-  onStockReservationFailed(event: EventOf<typeof StockReservationFailed>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
+  @EventPattern({ group: GROUP, event: StockReservationFailed.type })
+  onStockReservationFailed(@Payload() event: EventOf<typeof StockReservationFailed>, @Ctx() ctx: EventContext) {
+    return this.messages.notify(ctx.getWork(), event, Notices.stockReservationFailed(event.payload));
   }
 
-  @OnEvent(PaymentRefunded)
-  onPaymentRefunded(event: EventOf<typeof PaymentRefunded>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
+  @EventPattern({ group: GROUP, event: PaymentRefunded.type })
+  onPaymentRefunded(@Payload() event: EventOf<typeof PaymentRefunded>, @Ctx() ctx: EventContext) {
+    return this.messages.notify(ctx.getWork(), event, Notices.paymentRefunded(event.payload));
   }
 
-  @OnEvent(DeliveryStarted)
-  onDeliveryStarted(event: EventOf<typeof DeliveryStarted>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
+  @EventPattern({ group: GROUP, event: DeliveryStarted.type })
+  onDeliveryStarted(@Payload() event: EventOf<typeof DeliveryStarted>, @Ctx() ctx: EventContext) {
+    return this.messages.notify(ctx.getWork(), event, Notices.deliveryStarted(event.payload));
   }
 
-  @OnEvent(DeliveryCanceled)
-  onDeliveryCanceled(event: EventOf<typeof DeliveryCanceled>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
+  @EventPattern({ group: GROUP, event: DeliveryCanceled.type })
+  onDeliveryCanceled(@Payload() event: EventOf<typeof DeliveryCanceled>, @Ctx() ctx: EventContext) {
+    return this.messages.notify(ctx.getWork(), event, Notices.deliveryCanceled(event.payload));
   }
 
-  @OnEvent(DeliveryCompleted)
-  onDeliveryCompleted(event: EventOf<typeof DeliveryCompleted>, em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, newsOf(event));
-  }
-
-  @OnEventRun()
-  onEvents(events: EventEnvelope<unknown>[], em: EntityManager): Promise<void> {
-    return this.messages.handleAll(em, events.flatMap(newsOf));
+  @EventPattern({ group: GROUP, event: DeliveryCompleted.type })
+  onDeliveryCompleted(@Payload() event: EventOf<typeof DeliveryCompleted>, @Ctx() ctx: EventContext) {
+    return this.messages.notify(ctx.getWork(), event, Notices.deliveryCompleted(event.payload));
   }
 }

@@ -2,9 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@homestore/auth';
 import { MessagingModule } from '@homestore/messaging';
 import { DatabaseModule, PlatformModule } from '@homestore/platform';
+import { CustomerRepository } from './customer.repository';
 import { messageMigrations } from './infrastructure/migrations';
 import { MessageConfig } from './message.config';
-import { ContactEntity, NotificationEntity } from './message.entities';
 import { MessageEventsHandler } from './message-events.handler';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
@@ -17,12 +17,12 @@ export class MessageModule {
       module: MessageModule,
       imports: [
         PlatformModule.forRoot('message', config),
-        DatabaseModule.forRoot({ entities: [ContactEntity, NotificationEntity], migrations: messageMigrations }),
+        DatabaseModule.forRoot({ entities: [], migrations: messageMigrations }),
         MessagingModule.forRoot(),
         AuthModule.forRoot(),
       ],
-      controllers: [MessagesController],
-      providers: [MessagesService, MessageEventsHandler, { provide: Notifier, useClass: LoggingNotifier }],
+      controllers: [MessagesController, MessageEventsHandler],
+      providers: [CustomerRepository, MessagesService, { provide: Notifier, useClass: LoggingNotifier }],
     };
   }
 }

@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { lockKeys } from '@homestore/platform';
-import { ContactEntity, NotificationEntity } from './message.entities';
-import { customerOf, MessageNews, planMessages } from './message-news';
-import type { NotificationType } from './notices';
-import { Contact, Notifier } from './notifier';
-
-/** Advisory-lock namespace for one customer's contact and notifications (first int of the two-int form). */
-const CUSTOMER_LOCK_SPACE = 0x3e5;
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EventEnvelope, EventOf, UserProfileUpdated, UserRegistered } from '@homestore/events';
+import type { UnitOfWork } from '@homestore/persistence';
+import { Contact, Customer, Notification } from './customer';
+import { CustomerRepository } from './customer.repository';
+import { Notice, Notices, NotificationType } from './notices';
+import { Notifier } from './notifier';
 
 export interface MessageView {
   id: string;
@@ -18,70 +15,68 @@ export interface MessageView {
   createdAt: string;
 }
 
+const contactOf = ({ email, name, phone }: Contact): Contact => ({ email, name, phone });
+
 /**
- * Notifications and the contact replica. A notice is stored whether or not the customer's contact is known yet;
- * it is sent as soon as both are there, whichever came first. Contact and notice changes of one customer take
- * the customer's lock, so one of two concurrent transactions always sees the other's work.
+ * What each event means to a customer, one event at a time: load the customer (locked until the commit, so one
+ * customer's contact and notices apply one at a time), let the customer decide, save it. The notifications it leaves
+ * ready go to the notifier only once the transaction committed, and only those the flush really stored: never for a
+ * transaction that rolled back, never twice for one event (at most once: a send that fails after the commit is
+ * logged, not retried).
  */
 @Injectable()
 export class MessagesService {
+  private readonly logger = new Logger(MessagesService.name);
+
   constructor(
     private readonly dataSource: DataSource,
+    private readonly customers: CustomerRepository,
     private readonly notifier: Notifier,
   ) {}
 
-  /**
-   * Handles a run of news in a handful of statements however long it is: the customers' locks, their stored
-   * contacts, the contacts the run changes, the notices stored unsent until now that a first contact releases, and
-   * the run's notices (each once: an event's notice is stored by its eventId). Each notice is sent as it would be
-   * one event at a time (see planMessages).
-   */
-  async handleAll(em: EntityManager, news: MessageNews[]): Promise<void> {
-    const customers = await lockKeys(em, CUSTOMER_LOCK_SPACE, news.map(customerOf));
-    if (!customers.length) return;
-    const stored = await em.findBy(ContactEntity, { userId: In(customers) });
-    const plan = planMessages(news, new Map(stored.map(({ userId, email, name, phone }) => [userId, { email, name, phone }])));
-    if (plan.contacts.size) await em.upsert(ContactEntity, [...plan.contacts].map(([userId, contact]) => ({ userId, ...contact })), ['userId']);
-    if (plan.firstContacts.size) await this.sendWaiting(em, plan.firstContacts);
-    if (!plan.notices.length) return;
-    const rows = plan.notices.map(({ notice, eventId, occurredAt, to }) => ({
-      id: randomUUID(),
-      event_id: eventId,
-      customer_id: notice.customerId,
-      type: notice.type,
-      order_id: notice.orderId,
-      text: notice.text,
-      created_at: occurredAt,
-      sent: !!to,
-    }));
-    const inserted: { event_id: string }[] = await em.query(
-      `INSERT INTO notifications (id, event_id, customer_id, type, order_id, text, created_at, sent_at)
-       SELECT id, event_id, customer_id, type, order_id, text, created_at, CASE WHEN sent THEN now() END
-       FROM jsonb_to_recordset($1::jsonb) AS n(id uuid, event_id uuid, customer_id uuid, type text, order_id uuid, text text, created_at timestamptz, sent boolean)
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      [JSON.stringify(rows)],
-    );
-    // An event's notice that was stored (and sent) before is not sent again.
-    const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
-    for (const [i, { to }] of plan.notices.entries()) {
-      const row = rows[i];
-      if (to && fresh.delete(row.event_id.toLowerCase())) await this.notifier.send(to, { id: row.id, type: row.type, text: row.text });
-    }
+  /** A user registered: their contact is kept, and a customer (not the store clerk) is welcomed. */
+  async userRegistered(work: UnitOfWork, event: EventOf<typeof UserRegistered>): Promise<void> {
+    const welcome = Notices.userRegistered(event.payload);
+    const customer = await this.customers.load(work, event.payload.userId);
+    const ready = customer.contactChanged(contactOf(event.payload));
+    if (welcome) ready.push(...customer.notify(welcome, event));
+    this.save(work, customer, ready);
+  }
+
+  /** A user changed their profile: later notices go to the details as they now are. */
+  async userProfileUpdated(work: UnitOfWork, event: EventOf<typeof UserProfileUpdated>): Promise<void> {
+    const customer = await this.customers.load(work, event.payload.userId);
+    this.save(work, customer, customer.contactChanged(contactOf(event.payload)));
+  }
+
+  /** An event that tells its customer `notice` (null: it tells them nothing). */
+  async notify(work: UnitOfWork, event: EventEnvelope<unknown>, notice: Notice | null): Promise<void> {
+    if (!notice) return;
+    const customer = await this.customers.load(work, notice.customerId);
+    this.save(work, customer, customer.notify(notice, event));
   }
 
   /** The customer's own messages, newest first. */
   async of(customerId: string): Promise<MessageView[]> {
-    const rows = await this.dataSource.manager.find(NotificationEntity, { where: { customerId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    return rows.map(({ id, type, orderId, text, createdAt }) => ({ id, type, orderId, text, createdAt: createdAt.toISOString() }));
+    const rows: { id: string; type: NotificationType; order_id: string | null; text: string; created_at: Date }[] = await this.dataSource.query(
+      `SELECT id, type, order_id, text, created_at FROM notifications WHERE customer_id = $1 ORDER BY created_at DESC, id DESC`,
+      [customerId],
+    );
+    return rows.map((r) => ({ id: r.id, type: r.type, orderId: r.order_id, text: r.text, createdAt: r.created_at.toISOString() }));
   }
 
-  /** Sends the notices stored unsent for these customers to the first contact each now has, oldest first. */
-  private async sendWaiting(em: EntityManager, firstContacts: Map<string, Contact>): Promise<void> {
-    const [waiting]: [{ customer_id: string; id: string; type: string; text: string; created_at: Date }[]] = await em.query(
-      `UPDATE notifications SET sent_at = now() WHERE customer_id = ANY($1::uuid[]) AND sent_at IS NULL RETURNING customer_id, id, type, text, created_at`,
-      [[...firstContacts.keys()]],
-    );
-    waiting.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
-    for (const { customer_id, id, type, text } of waiting) await this.notifier.send(firstContacts.get(customer_id)!, { id, type, text });
+  /** Saves the customer, and sends what it left ready once the transaction committed. */
+  private save(work: UnitOfWork, customer: Customer, ready: Notification[]): void {
+    this.customers.save(work, customer);
+    if (!ready.length) return;
+    work.afterCommit(() => {
+      for (const notification of ready) if (this.customers.wasStored(notification)) this.send(notification);
+    });
+  }
+
+  /** Hands the notification to the notifier; after the commit a failure can only be told, not undone nor thrown. */
+  private send({ id, type, text, to }: Notification): void {
+    const sending = async () => this.notifier.send(to!, { id, type, text });
+    sending().catch((error: unknown) => this.logger.error(`${type} ${id} was not sent: ${error instanceof Error ? error.message : String(error)}`));
   }
 }

@@ -1,10 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Contact } from './customer';
 
-export interface Contact {
-  email: string;
-  name: string;
-  phone: string;
-}
+export type { Contact } from './customer';
 
 export interface OutgoingMessage {
   id: string;

@@ -15,13 +15,14 @@ import {
   UserProfileUpdated,
   UserRegistered,
 } from '@homestore/events';
-import { MessageNews } from '../src/message-news';
+import { EventContext, inLanes } from '@homestore/messaging';
+import { inUnitOfWork, UnitOfWork } from '@homestore/persistence';
+import { MessageEventsHandler } from '../src/message-events.handler';
 import { MessageConfig } from '../src/message.config';
 import { MessageModule } from '../src/message.module';
-import { MessagesService } from '../src/messages.service';
 import { Notices } from '../src/notices';
 import { Contact, Notifier, OutgoingMessage } from '../src/notifier';
-import { call, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
+import { call, createTopics, dropDatabase, eventually, KafkaMessage, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
 
 /** Remembers what would have been sent. */
 class RecordingNotifier extends Notifier {
@@ -61,6 +62,24 @@ describe('message service (real Kafka and PostgreSQL)', () => {
   };
   const messagesOf = async (customerId: string) => call(base, 'GET', '/messages', await issuer.token(customerId));
   const sentTo = (ids: string[]) => notifier.sent.filter((s) => ids.includes(s.message.id));
+  /** Hands an event to its `@EventPattern` method (`on<EventType>`) in `work`, as the consumer does. */
+  const handle = (work: UnitOfWork, e: EventEnvelope) => {
+    const handler = app.get(MessageEventsHandler) as unknown as Record<string, (event: EventEnvelope, ctx: EventContext) => Promise<void>>;
+    return handler[`on${e.eventType}`](e, new EventContext([work, {} as KafkaMessage, '', 0, 'message']));
+  };
+  /**
+   * Handles events as the consumer handles a run: one unit of work in one transaction, the events of one Kafka key in
+   * order, the keys side by side. Answers the statements the handlers and the flush ran.
+   */
+  const handleRun = async (events: EventEnvelope[]) => {
+    let statements = 0;
+    await inUnitOfWork(app.get(DataSource), (work) => {
+      const query = work.em.query.bind(work.em);
+      work.em.query = ((...args: Parameters<typeof query>) => (statements++, query(...args))) as typeof query;
+      return inLanes(events, (e) => (e.payload as { orderId?: string }).orderId ?? (e.payload as { userId: string }).userId, (e) => handle(work, e));
+    });
+    return statements;
+  };
   const registered = (userId: string, role: 'customer' | 'store' = 'customer') =>
     envelope(UserRegistered, { userId, email: `${userId.slice(0, 8)}@example.com`, name: 'Kim Minji', phone: '010-1234-5678', role });
 
@@ -158,7 +177,7 @@ describe('message service (real Kafka and PostgreSQL)', () => {
     expect(sentTo([completed.id]).map((s) => s.to)).toEqual([{ email, name: 'Kim Minji', phone: '010-9999-0000' }]);
   });
 
-  it('decides a run of news (one transaction) as one event at a time would: each notice once, each to the contact of its moment', async () => {
+  it('handles a run of events (one transaction, lanes by Kafka key) as one event at a time would: each notice once, each to the contact of its moment', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const phoneOf = (phone: string) => ({ email: `${a.slice(0, 8)}@example.com`, name: 'Kim Minji', phone });
     // Stored before the run, unsent: a has no contact yet; b has one.
@@ -166,31 +185,64 @@ describe('message service (real Kafka and PostgreSQL)', () => {
       [DeliveryStarted, envelope(DeliveryStarted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId: a })],
       [UserRegistered, registered(b)],
     );
-    const notice = (customerId: string, n: number) => ({
-      notice: Notices.deliveryCompleted({ deliveryId: randomUUID(), orderId: randomUUID(), customerId }),
-      eventId: randomUUID(),
-      occurredAt: new Date((clock += 1000) + n).toISOString(),
-    });
-    const [a1, a2, b1] = [notice(a, 1), notice(a, 2), notice(b, 3)];
-    const run: MessageNews[] = [a1, { userId: a, contact: phoneOf('010-0000-0001') }, b1, a2, { userId: a, contact: phoneOf('010-0000-0002') }, b1];
+    const completed = (customerId: string) => envelope(DeliveryCompleted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId });
+    const contactOfA = (phone: string) => envelope(UserProfileUpdated, { userId: a, ...phoneOf(phone) });
+    const [a1, first] = [completed(a), contactOfA('010-0000-0001')];
+    const [b1, a2, second] = [completed(b), completed(a), contactOfA('010-0000-0002')];
     const sentBefore = notifier.sent.length;
-    await app.get(DataSource).transaction((em) => app.get(MessagesService).handleAll(em, run));
-    // The same news again (a redelivery) sends nothing and stores nothing.
-    await app.get(DataSource).transaction((em) => app.get(MessagesService).handleAll(em, [a1, a2, b1]));
+    // The customers' locks, their contacts and waiting notifications, the contact, the notifications: four statements.
+    expect(await handleRun([a1, first, b1, a2, second, b1])).toBe(4);
+    // The same events again (a redelivery that passed the inbox) send nothing and store nothing.
+    await handleRun([a1, a2, b1]);
 
-    const sent = notifier.sent.slice(sentBefore).map((s) => [s.message.type, s.message.text, s.to.phone]);
-    expect(sent).toEqual([
+    // The lanes run side by side, so only each customer's own sends have an order to check.
+    const sent = notifier.sent.slice(sentBefore);
+    const sendsTo = (customer: string) => sent.filter((s) => s.to.email === `${customer.slice(0, 8)}@example.com`).map((s) => [s.message.type, s.message.text, s.to.phone]);
+    expect(sent).toHaveLength(4);
+    expect(sendsTo(a)).toEqual([
       ['DELIVERY_STARTED', expect.any(String), '010-0000-0001'], // stored before the run, waiting for a's first contact
-      ['DELIVERY_COMPLETED', a1.notice.text, '010-0000-0001'],
-      ['DELIVERY_COMPLETED', b1.notice.text, '010-1234-5678'],
-      ['DELIVERY_COMPLETED', a2.notice.text, '010-0000-0001'],
+      ['DELIVERY_COMPLETED', Notices.deliveryCompleted(a1.payload).text, '010-0000-0001'],
+      ['DELIVERY_COMPLETED', Notices.deliveryCompleted(a2.payload).text, '010-0000-0001'],
     ]);
+    expect(sendsTo(b)).toEqual([['DELIVERY_COMPLETED', Notices.deliveryCompleted(b1.payload).text, '010-1234-5678']]);
     expect((await messagesOf(a)).body.map((m: { type: string }) => m.type)).toEqual(['DELIVERY_COMPLETED', 'DELIVERY_COMPLETED', 'DELIVERY_STARTED']);
     expect((await messagesOf(b)).body.map((m: { type: string }) => m.type)).toEqual(['DELIVERY_COMPLETED', 'WELCOME']);
     const [contact] = await app.get(DataSource).query(`SELECT phone FROM contacts WHERE user_id = $1`, [a]);
     expect(contact.phone).toBe('010-0000-0002');
     const unsent = await app.get(DataSource).query(`SELECT count(*)::int AS n FROM notifications WHERE customer_id = ANY($1) AND sent_at IS NULL`, [[a, b]]);
     expect(unsent[0].n).toBe(0);
+  });
+
+  it('sends a notice and the first contact that race in two transactions exactly once: the customer lock makes one wait for the other', async () => {
+    for (let round = 0; round < 5; round++) {
+      const customer = randomUUID();
+      const started = envelope(DeliveryStarted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId: customer });
+      const contact = envelope(UserProfileUpdated, { userId: customer, email: 'kim@example.com', name: 'Kim Minji', phone: '010-5555-0000' });
+      await Promise.all(round % 2 ? [handleRun([started]), handleRun([contact])] : [handleRun([contact]), handleRun([started])]);
+      const [message] = (await messagesOf(customer)).body;
+      expect(sentTo([message.id]).map((s) => s.to.phone)).toEqual(['010-5555-0000']);
+    }
+  });
+
+  it('sends nothing, and keeps nothing, of a transaction that rolls back; the retry sends it once', async () => {
+    const customer = randomUUID();
+    await happened([UserRegistered, registered(customer)]);
+    const started = envelope(DeliveryStarted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId: customer });
+    const sentBefore = notifier.sent.length;
+    await expect(
+      inUnitOfWork(app.get(DataSource), async (work) => {
+        await handle(work, started);
+        await work.flush(); // the notification is written, then the transaction fails
+        throw new Error('the run failed');
+      }),
+    ).rejects.toThrow('the run failed');
+    expect(notifier.sent.slice(sentBefore)).toEqual([]);
+    expect((await messagesOf(customer)).body.map((m: { type: string }) => m.type)).toEqual(['WELCOME']);
+
+    await handleRun([started]);
+    const [notice] = (await messagesOf(customer)).body;
+    expect(notice.type).toBe('DELIVERY_STARTED');
+    expect(notifier.sent.slice(sentBefore).map((s) => s.message.id)).toEqual([notice.id]);
   });
 
   it("shows each customer only their own messages; the store has none to read here", async () => {

@@ -13,7 +13,6 @@ import { DeliveryEventsHandler } from './interface/delivery-events.handler';
 import { OrdersController } from './interface/orders.controller';
 import { PaymentEventsHandler } from './interface/payment-events.handler';
 import { ProductEventsHandler } from './interface/product-events.handler';
-import { SagaRunHandler } from './interface/saga-run.handler';
 import { StoreEventsHandler } from './interface/store-events.handler';
 import { MyPageModule } from './mypage/mypage.module';
 import { OrderConfig } from './order.config';
@@ -30,7 +29,7 @@ export class OrderModule {
         AuthModule.forRoot(),
         MyPageModule,
       ],
-      controllers: [OrdersController],
+      controllers: [OrdersController, ProductEventsHandler, PaymentEventsHandler, StoreEventsHandler, DeliveryEventsHandler],
       providers: [
         OrderRepository,
         ProductReplica,
@@ -38,11 +37,6 @@ export class OrderModule {
         CancelOrder,
         OrderQueries,
         OrderSaga,
-        ProductEventsHandler,
-        PaymentEventsHandler,
-        StoreEventsHandler,
-        DeliveryEventsHandler,
-        SagaRunHandler,
       ],
     };
   }

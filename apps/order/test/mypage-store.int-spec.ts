@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
-import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
+import { inLanes } from '@homestore/messaging';
+import { databaseUrl, dataSourceOptions, ensureDatabase, inUnitOfWork } from '@homestore/persistence';
 import { dropDatabase, SERVER_URL, testDatabase } from '@homestore/testing';
 import { orderMigrations } from '../src/infrastructure/migrations';
 import { MyPageHistoryInRow1764000000003 } from '../src/infrastructure/migrations/1764000000003-mypage-history-in-row';
@@ -9,9 +10,13 @@ import { MyPageOrder, orderIdOf, project } from '../src/mypage/mypage-projection
 import { MyPageStore } from '../src/mypage/mypage.store';
 import { everyEnding, random, shuffle } from './sagas';
 
-/** The live projector applies runs of events at once (MyPageStore.applyAll): whatever the runs, the rows are those of one at a time. */
+const store = new MyPageStore();
+
+/** Applies a run of events in one unit of work, as the consumer does: each order's in order, the orders side by side. */
+const applyAll = (ds: DataSource, events: EventEnvelope<unknown>[]) => inUnitOfWork(ds, (work) => inLanes(events, orderIdOf, (event) => store.apply(work, event)));
+
+/** The live projector applies runs of events in one unit of work (each order's in order, the orders side by side): whatever the runs, the rows are those of one at a time. */
 describe('myPage store: runs of events in PostgreSQL', () => {
-  const store = new MyPageStore();
   const sagas = everyEnding();
   const all = sagas.flat();
   const orderIds = sagas.map((s) => orderIdOf(s[0]));
@@ -35,7 +40,7 @@ describe('myPage store: runs of events in PostgreSQL', () => {
     for (let i = 0; i < events.length; ) {
       const size = 1 + Math.floor(next() * 15);
       const run = events.slice(i, i + size);
-      await ds.transaction((em) => store.applyAll(em, run));
+      await applyAll(ds, run);
       i += size;
     }
   };
@@ -96,7 +101,7 @@ describe('myPage store: runs of events in PostgreSQL', () => {
           [placed, paid].map((e) => ({ eventId: e.eventId, eventType: e.eventType, occurredAt: new Date(e.occurredAt).toISOString() })),
         );
         // The events it holds change nothing when they come again.
-        await upgraded.transaction((em) => store.applyAll(em, [placed, paid]));
+        await applyAll(upgraded, [placed, paid]);
         expect(await store.find(upgraded.manager, [orderId])).toEqual([row]);
       } finally {
         await upgraded.destroy();

@@ -35,9 +35,9 @@ describe('order repository in PostgreSQL: reads and writes orders by key', () =>
     const run = [ids[5], ids[900], ids[1999]];
     await ds.transaction(async (em) => {
       const before = await tableScans(em);
-      const orders = await repository.loadAllForUpdate(em, run);
+      const orders = await repository.loadMany(em, run);
       expect([...orders.keys()].sort()).toEqual([...run].sort());
-      await repository.saveAll(em, [...orders.values()]);
+      await repository.saveMany(em, [...orders.values()]);
       expect((await tableScans(em)) - before).toBe(0);
     });
   });

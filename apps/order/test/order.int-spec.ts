@@ -28,8 +28,10 @@ import {
   Topics,
   deadLetterTopic,
 } from '@homestore/events';
-import { buildEnvelope, consumerGroup, createKafka, createProducer, ensureTopics, newContext } from '@homestore/messaging';
-import { configureHttp, databaseUrl, loadConfig, poolOf } from '@homestore/platform';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { buildEnvelope, consumerGroup, createKafka, createProducer, ensureTopics, EventTransport, newContext } from '@homestore/messaging';
+import { configureHttp, loadConfig } from '@homestore/platform';
+import { databaseUrl, poolOf } from '@homestore/persistence';
 import { ConsumerGroups as Names } from '../src/consumer-groups';
 import { MyPageStore } from '../src/mypage/mypage.store';
 import { MYPAGE_TOPICS, rebuildMyPage } from '../src/mypage/rebuild';
@@ -147,6 +149,9 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     const moduleRef = await Test.createTestingModule({ imports: [OrderModule.register(config)] }).compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
     configureHttp(nest);
+    await nest.init();
+    nest.connectMicroservice<MicroserviceOptions>({ strategy: nest.get(EventTransport) });
+    await nest.startAllMicroservices();
     await nest.listen(0, '127.0.0.1');
     app = nest;
     base = `http://127.0.0.1:${(nest.getHttpServer().address() as AddressInfo).port}`;

@@ -7,8 +7,11 @@ import { DemoCatalogSeeder } from './application/demo-catalog.seeder';
 import { StoreOrders } from './application/store-orders';
 import { orderManagementMigrations } from './infrastructure/migrations';
 import { ProductEntity } from './infrastructure/product.entity';
+import { ProductRepository } from './infrastructure/product.repository';
 import { StoreOrderEntity } from './infrastructure/store-order.entity';
+import { StoreOrderRepository } from './infrastructure/store-order.repository';
 import { OrderEventsHandler } from './interface/order-events.handler';
+import { PaymentEventsHandler } from './interface/payment-events.handler';
 import { ProductsController } from './interface/products.controller';
 import { StoreOrdersController } from './interface/store-orders.controller';
 import { OrderManagementConfig } from './ordermanagement.config';
@@ -24,8 +27,8 @@ export class OrderManagementModule {
         MessagingModule.forRoot(),
         AuthModule.forRoot(),
       ],
-      controllers: [ProductsController, StoreOrdersController],
-      providers: [Catalog, StoreOrders, OrderEventsHandler, DemoCatalogSeeder],
+      controllers: [ProductsController, StoreOrdersController, PaymentEventsHandler, OrderEventsHandler],
+      providers: [ProductRepository, StoreOrderRepository, Catalog, StoreOrders, DemoCatalogSeeder],
     };
   }
 }

@@ -3,7 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
-import { setGroupOffsets } from '@homestore/messaging';
+import { inLanes, setGroupOffsets } from '@homestore/messaging';
+import { inUnitOfWork, UnitOfWork } from '@homestore/persistence';
 import { call as callApp, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
 import { Catalog } from '../src/application/catalog';
@@ -13,6 +14,12 @@ import { OrderManagementConfig } from '../src/ordermanagement.config';
 import { OrderManagementModule } from '../src/ordermanagement.module';
 
 const WATCHED = [Topics.Product, Topics.Store];
+
+/** A piece of the saga's news for the store, as its handler passes it on. */
+interface News {
+  orderId: string;
+  handle: (work: UnitOfWork) => Promise<void>;
+}
 
 interface Seen {
   topic: string;
@@ -84,6 +91,8 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
   const productChanges = (productId: string) => distinct(seen.filter((s) => s.topic === Topics.Product && s.key === productId)).map((s) => s.event);
   const handled = (eventIds: string[]) =>
     eventually('the events to be handled', () => app.get(DataSource).query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1)`, [eventIds]), (r) => r[0].n === eventIds.length);
+  /** Handles the news as the consumer handles a run: one unit of work, one lane per order (each order's news in order), the orders side by side. */
+  const handledAsOneRun = (news: News[]) => inUnitOfWork(app.get(DataSource), (work) => inLanes(news, (n) => n.orderId, (n) => n.handle(work)));
   const stockOf = async (productId: string) => (await call('GET', `/products/${productId}`)).body.stock;
   const newProduct = async (stock: number) =>
     (await call('POST', '/products', { name: `Test fridge ${randomUUID().slice(0, 6)}`, category: 'refrigerator', price: 1000000, stock }, store)).body.id as string;
@@ -236,11 +245,12 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
     it('decides a run of news in its order, as one at a time would, and announces each moved product once', async () => {
       const productId = await newProduct(10);
       const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-      const paid = (orderId: string, quantity: number) => ({ paid: paymentApproved(orderId, [{ productId, quantity }]) });
-      const canceled = (orderId: string) => ({ canceled: { orderId, customerId: randomUUID() } });
+      const storeOrders = app.get(StoreOrders);
+      const paid = (orderId: string, quantity: number): News => ({ orderId, handle: (work) => storeOrders.receive(work, paymentApproved(orderId, [{ productId, quantity }])) });
+      const canceled = (orderId: string): News => ({ orderId, handle: (work) => storeOrders.cancel(work, { orderId, customerId: randomUUID() }) });
       const before = (await eventually('the new product announced', () => productChanges(productId), (e) => e.length === 1)).length;
       // a: reserved then canceled in the same run; b: reserved; c: canceled before it was paid, so never reserved.
-      await app.get(DataSource).transaction((em) => app.get(StoreOrders).handleAll(em, [paid(a, 3), paid(b, 2), canceled(a), canceled(c), paid(c, 4)]));
+      await handledAsOneRun([paid(a, 3), paid(b, 2), canceled(a), canceled(c), paid(c, 4)]);
       expect(await stockOf(productId)).toBe(8);
       const [aEvents, bEvents, cEvents] = await Promise.all([eventsOfOrder(a, 2), eventsOfOrder(b, 1), eventsOfOrder(c, 1)]);
       expect(aEvents.map((e) => [e.eventType, e.payload.stockReleased])).toEqual([
@@ -259,7 +269,7 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
       const productId = await newProduct(5);
       const storeOrders = app.get(StoreOrders);
       const orderIds = Array.from({ length: 20 }, () => randomUUID());
-      await Promise.all(orderIds.map((orderId) => app.get(DataSource).transaction((em) => storeOrders.handleAll(em, [{ paid: paymentApproved(orderId, [{ productId, quantity: 1 }]) }]))));
+      await Promise.all(orderIds.map((orderId) => inUnitOfWork(app.get(DataSource), (work) => storeOrders.receive(work, paymentApproved(orderId, [{ productId, quantity: 1 }])))));
       expect(await stockOf(productId)).toBe(0);
       const statuses: { status: string; n: number }[] = await app
         .get(DataSource)

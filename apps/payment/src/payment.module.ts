@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@homestore/auth';
 import { MessagingModule } from '@homestore/messaging';
 import { DatabaseModule, PlatformModule } from '@homestore/platform';
+import { Payments } from './application/payments';
 import { PaymentsQuery } from './application/payments.query';
-import { PaymentsService } from './application/payments.service';
 import { PaymentGateway } from './domain/payment-gateway';
 import { paymentMigrations } from './infrastructure/migrations';
 import { PaymentEntity } from './infrastructure/payment.entity';
@@ -11,6 +11,7 @@ import { PaymentRepository } from './infrastructure/payment.repository';
 import { SimulatedPaymentGateway } from './infrastructure/simulated-payment-gateway';
 import { OrderEventsHandler } from './interface/order-events.handler';
 import { PaymentsController } from './interface/payments.controller';
+import { StoreEventsHandler } from './interface/store-events.handler';
 import { PaymentConfig } from './payment.config';
 
 @Module({})
@@ -24,12 +25,11 @@ export class PaymentModule {
         MessagingModule.forRoot(),
         AuthModule.forRoot(),
       ],
-      controllers: [PaymentsController],
+      controllers: [PaymentsController, OrderEventsHandler, StoreEventsHandler],
       providers: [
         PaymentRepository,
-        PaymentsService,
+        Payments,
         PaymentsQuery,
-        OrderEventsHandler,
         { provide: PaymentGateway, useClass: SimulatedPaymentGateway },
       ],
     };

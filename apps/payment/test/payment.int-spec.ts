@@ -3,9 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, OrderCanceled, OrderPlaced, OrderPlacedPayload, RefundCause, StockReservationFailed, Topics } from '@homestore/events';
-import { createProducer } from '@homestore/messaging';
-import { PaymentRequest } from '../src/application/payment-requests';
-import { PaymentsService } from '../src/application/payments.service';
+import { createProducer, inLanes } from '@homestore/messaging';
+import { UnitOfWork } from '@homestore/persistence';
+import { Payments } from '../src/application/payments';
+import { PaymentRepository } from '../src/infrastructure/payment.repository';
 import { PaymentConfig } from '../src/payment.config';
 import { PaymentModule } from '../src/payment.module';
 import {
@@ -251,17 +252,21 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     expect((await call(base, 'GET', '/payments/not-an-order', storeToken)).body).toMatchObject({ statusCode: 404, code: 'PAYMENT.NOT_FOUND' });
   });
 
-  it('takes a run of requests in four statements however long it is, each request seeing what the ones before it left', async () => {
+  it('takes a run of events in four statements however long it is, each event seeing what the ones before it left', async () => {
     const [a, b, c] = [anOrder(), anOrder({ cardToken: 'tok_refund_fail' }), anOrder()];
-    const refund = (order: OrderPlacedPayload, cause: RefundCause): PaymentRequest => ({ refund: { orderId: order.orderId, customerId: order.customerId, cause } });
-    const requests: PaymentRequest[] = [
-      { charge: a },
-      { charge: b },
+    const payments = app.get(Payments);
+    // What the handlers pass on, run as the consumer runs a fetch: one unit of work, one lane per order.
+    type OrderEvent = { orderId: string; handle: (work: UnitOfWork) => Promise<void> };
+    const charge = (order: OrderPlacedPayload): OrderEvent => ({ orderId: order.orderId, handle: (work) => payments.charge(work, order) });
+    const refund = (order: OrderPlacedPayload, cause: RefundCause): OrderEvent => ({ orderId: order.orderId, handle: (work) => payments.refund(work, order, cause) });
+    const events: OrderEvent[] = [
+      charge(a),
+      charge(b),
       refund(c, 'ORDER_CANCELED'),
       refund(a, 'ORDER_CANCELED'),
-      { charge: a },
+      charge(a),
       refund(b, 'OUT_OF_STOCK'),
-      { charge: c },
+      charge(c),
       refund(a, 'OUT_OF_STOCK'),
       refund(b, 'ORDER_CANCELED'),
     ];
@@ -274,7 +279,9 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
         statements.push(sql);
         return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
       }) as typeof runner.query;
-      await app.get(PaymentsService).handleAll(runner.manager, requests);
+      const work = new UnitOfWork(runner.manager);
+      await inLanes(events, (e) => e.orderId, (e) => e.handle(work));
+      await work.flush();
       runner.query = query;
       await runner.commitTransaction();
     } catch (e) {
@@ -307,7 +314,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     const short = orders.slice(4, 8);
     const both = orders[8];
     const redelivered = orders[9];
-    const handleAll = jest.spyOn(app.get(PaymentsService), 'handleAll');
+    const loadMany = jest.spyOn(app.get(PaymentRepository), 'loadMany');
     let causes: EventEnvelope[] = [];
     try {
       const fromOrders = await burst(
@@ -326,9 +333,10 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
       );
       await handled(...fromStore);
       causes = [...fromOrders, ...fromStore];
-      expect(Math.max(...handleAll.mock.calls.map(([, requests]) => requests.length))).toBeGreaterThan(1);
+      // taken in runs: the first loads of a run's orders were answered by one read
+      expect(Math.max(...loadMany.mock.calls.map(([, orderIds]) => orderIds.length))).toBeGreaterThan(1);
     } finally {
-      handleAll.mockRestore();
+      loadMany.mockRestore();
     }
     const refundedFor = (o: OrderPlacedPayload) => (canceled.includes(o) ? 'ORDER_CANCELED' : short.includes(o) ? 'OUT_OF_STOCK' : undefined);
     const events = await paymentEventsOf(orders);

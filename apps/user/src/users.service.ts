@@ -3,8 +3,9 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '@homestore/auth';
 import { UserProfileUpdated, UserRegistered } from '@homestore/events';
+import { DomainError } from '@homestore/domain';
 import { Outbox } from '@homestore/messaging';
-import { DomainError } from '@homestore/platform';
+import { inUnitOfWork } from '@homestore/persistence';
 import { AccessToken, AccessTokens } from './access-tokens';
 import { hashPassword, passwordMatches } from './passwords';
 import { UserConfig } from './user.config';
@@ -40,16 +41,16 @@ export class UsersService {
     const { email, name, phone } = account;
     const user: UserProfile = { id: randomUUID(), email, name, phone, role };
     const passwordHash = await hashPassword(account.password);
-    await this.dataSource.transaction(async (em) => {
+    await inUnitOfWork(this.dataSource, async (work) => {
       // The unique index on lower(email) decides, also between concurrent signups; a taken email is not an error
       // here, so nothing (not even the password hash) reaches the query-error log.
-      const inserted: unknown[] = await em.query(
+      const inserted: unknown[] = await work.em.query(
         `INSERT INTO users (id, email, password_hash, name, phone, role) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`,
         [user.id, email, passwordHash, name, phone, role],
       );
       if (!inserted.length) throw emailTaken();
-      await this.outbox.add(em, UserRegistered, { userId: user.id, email, name, phone, role });
+      this.outbox.add(work, [{ definition: UserRegistered, payload: { userId: user.id, email, name, phone, role } }]);
     });
     return user;
   }
@@ -69,15 +70,15 @@ export class UsersService {
 
   /** Changes name and/or phone; announces the whole contact snapshot, and nothing when nothing changed. */
   updateProfile(userId: string, changes: ProfileChanges): Promise<UserProfile> {
-    return this.dataSource.transaction(async (em) => {
-      const user = await em.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+    return inUnitOfWork(this.dataSource, async (work) => {
+      const user = await work.em.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw userNotFound();
       const name = changes.name ?? user.name;
       const phone = changes.phone ?? user.phone;
       if (name === user.name && phone === user.phone) return profileOf(user);
       Object.assign(user, { name, phone });
-      await em.save(user);
-      await this.outbox.add(em, UserProfileUpdated, { userId: user.id, email: user.email, name, phone });
+      await work.em.save(user);
+      this.outbox.add(work, [{ definition: UserProfileUpdated, payload: { userId: user.id, email: user.email, name, phone } }]);
       return profileOf(user);
     });
   }

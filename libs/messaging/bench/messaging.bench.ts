@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { inUnitOfWork } from '@homestore/persistence';
 import { createProducer, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '../src';
 import { createTopic, dropDatabase, eventually, header, newMetrics, outcomes, readTopic, testDatabase, testEvent, testKafka } from '../test/support';
 
@@ -54,8 +55,8 @@ async function rawSendRate(): Promise<number> {
 
 async function prefillOutbox(ds: DataSource): Promise<void> {
   for (let start = 0; start < EVENTS; start += 1000) {
-    await ds.transaction((em) =>
-      outbox.addAll(em, Array.from({ length: Math.min(1000, EVENTS - start) }, (_, i) => ({ definition: Happened, payload: payload(start + i) }))),
+    await inUnitOfWork(ds, async (work) =>
+      outbox.add(work, Array.from({ length: Math.min(1000, EVENTS - start) }, (_, i) => ({ definition: Happened, payload: payload(start + i) }))),
     );
   }
 }
@@ -118,7 +119,7 @@ async function steadyLatency(ds: DataSource): Promise<{ p50: number; p99: number
     const due = Math.min(total, Math.ceil(((performance.now() - started) / 1000) * RATE));
     for (; sent < due; sent++) {
       const i = sent;
-      inFlight.push(ds.transaction((em) => outbox.add(em, Steady, payload(i))).then((e) => committedAt.set(e.eventId, Date.now())));
+      inFlight.push(inUnitOfWork(ds, async (work) => outbox.add(work, [{ definition: Steady, payload: payload(i) }])).then(([e]) => committedAt.set(e.eventId, Date.now())));
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }

@@ -22,22 +22,6 @@ export function currentContext(): MessageContext | undefined {
   return storage.getStore();
 }
 
-/** The context of each event a consumer is handling, for what it causes (see causedBy). */
-const causes = new WeakMap<object, MessageContext>();
-
-/** Remembers the context of what `event` causes (the consumer does it for each event it hands to a handler). */
-export function rememberCause(event: object, context: MessageContext): void {
-  causes.set(event, context);
-}
-
-/**
- * The context of an event raised because of `event`: its correlation, `event` as the cause, its trace. A run handler
- * raises events for many causes at once, so it names each one's cause instead of relying on the current context.
- */
-export function causedBy(event: { eventId: string; correlationId: string }): MessageContext {
-  return causes.get(event) ?? { correlationId: event.correlationId, causationId: event.eventId, traceId: newTraceId() };
-}
-
 /** A fresh context for work that no request or event started (a seed, a timer). */
 export function newContext(causationId: string = randomUUID()): MessageContext {
   return { correlationId: randomUUID(), causationId, traceId: newTraceId() };

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { Client, type PoolClient } from 'pg';
-import { databaseUrl, poolOf } from '@homestore/platform';
+import { databaseUrl, poolOf } from '@homestore/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AggregateStore } from '@homestore/persistence';
 import { deadLetterTopic, EventEnvelope } from '@homestore/events';
-import { createKafka, ensureTopics, EventConsumer, EventConsumerOptions, DeadLetterHeaders, MessagingMetrics } from '../src';
+import { createKafka, DeadLetterHeaders, ensureTopics, EventConsumer, EventConsumerOptions, EventContext, MessagingMetrics } from '../src';
 import {
   BROKERS,
   Behaviour,
@@ -26,7 +27,7 @@ import {
 } from './support';
 
 /** The id of the transaction `em` runs in (the consumer runs every transaction on one connection of its own). */
-const transactionOf = async (em: EntityManager): Promise<string> => (await em.query(`SELECT txid_current()::text AS id`))[0].id;
+const transactionOf = async (ctx: EventContext): Promise<string> => (await ctx.getWork().em.query(`SELECT txid_current()::text AS id`))[0].id;
 
 const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 };
 
@@ -256,9 +257,9 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     const sent = Array.from({ length: 120 }, (_, i) => envelope(i));
     const repeated = [sent[3], sent[40], sent[41]]; // as a relay that died after publishing would send them again
     await send(...sent.slice(0, 60), ...repeated, ...sent.slice(60));
-    const { metrics } = await start({}, async (event, em) => {
-      transactions.add(await transactionOf(em));
-      await record(event, em);
+    const { metrics } = await start({}, async (event, ctx) => {
+      transactions.add(await transactionOf(ctx));
+      await record(event, ctx);
     });
     await eventually('every event to take effect', effects, (e) => e.length === 120);
     await eventually('every offset to be committed', committedOffset, (o) => o === 123);
@@ -272,9 +273,9 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
   it('once caught up, waits fetchLingerMs before its next fetch, so that events arriving one by one meanwhile make one run', async () => {
     const transactionOfSeq = new Map<number, string>();
     const record = effectHandler('in-process');
-    await start({ fetchLingerMs: 1000 }, async (event, em) => {
-      transactionOfSeq.set((event.payload as { seq: number }).seq, await transactionOf(em));
-      await record(event, em);
+    await start({ fetchLingerMs: 1000 }, async (event, ctx) => {
+      transactionOfSeq.set((event.payload as { seq: number }).seq, await transactionOf(ctx));
+      await record(event, ctx);
     });
     await send(envelope(0));
     await eventually('the first event to take effect', effects, (e) => e.length === 1);
@@ -290,22 +291,40 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     expect(transactionOfSeq.get(1)).not.toBe(transactionOfSeq.get(0));
   });
 
-  it('gives a run handler the run (new events only, once) to prepare, and each event to its own handler through handleOne', async () => {
-    const runs: number[][] = [];
-    const sent = Array.from({ length: 40 }, (_, i) => envelope(i));
-    await send(...sent.slice(0, 10), sent[2], ...sent.slice(10));
-    const { metrics } = await start({
-      runHandler: async (events, _em, handleOne) => {
-        runs.push(events.map((e) => (e as TestHappened).payload.seq));
-        for (const e of events) await handleOne(e);
+  it("gives a run's handlers one unit of work: what they load in the same turn is one read, what they save one write at commit", async () => {
+    /** Counters per key in the effects table's neighbour, loaded and saved through the unit of work. */
+    await ds.query(`CREATE TABLE counters (key text PRIMARY KEY, n int NOT NULL)`);
+    const reads: string[][] = [];
+    const writes: number[] = [];
+    const counters: AggregateStore<{ key: string; n: number }> = {
+      async loadMany(em, keys) {
+        reads.push([...keys].sort());
+        const rows: { key: string; n: number }[] = await em.query(`SELECT key, n FROM counters WHERE key = ANY($1) ORDER BY key FOR UPDATE`, [keys]);
+        return new Map(rows.map((r) => [r.key, r]));
       },
+      async saveMany(em, items) {
+        writes.push(items.length);
+        await em.query(`INSERT INTO counters SELECT * FROM jsonb_to_recordset($1::jsonb) AS c(key text, n int) ON CONFLICT (key) DO UPDATE SET n = EXCLUDED.n`, [JSON.stringify(items)]);
+      },
+    };
+    const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
+    const sent = keys.flatMap((key) => Array.from({ length: 5 }, (_, seq) => testEnvelope(key, seq)));
+    await producer.send({ topic, acks: -1, messages: sent.map((e) => ({ key: (e.payload as { key: string }).key, value: JSON.stringify(e), headers: { eventType: e.eventType } })) });
+    const { metrics } = await start({}, async (event, ctx) => {
+      const work = ctx.getWork();
+      const { key } = (event as TestHappened).payload;
+      const counter = (await work.load(counters, key)) ?? { key, n: 0 };
+      counter.n += 1;
+      work.save(counters, key, counter);
     });
-    await eventually('every event to take effect', effects, (e) => e.length === 40);
-    await eventually('every offset to be committed', committedOffset, (o) => o === 41);
-    expect((await effects()).map((e) => e.seq)).toEqual(sent.map((_, i) => i));
-    expect(await outcomes(metrics)).toEqual({ handled: 40, duplicate: 1 });
-    expect(runs.length).toBeGreaterThan(0);
-    expect(runs.flat().filter((seq) => seq === 2)).toHaveLength(1);
+    await eventually('every event to count', async () => (await ds.query(`SELECT sum(n)::int AS n FROM counters`))[0].n, (n) => n === sent.length);
+    expect(await ds.query(`SELECT key, n FROM counters ORDER BY key`)).toEqual(keys.map((key) => ({ key, n: 5 })));
+    expect(await outcomes(metrics)).toEqual({ handled: sent.length });
+    // Each key is read once per transaction, with the other keys of its run; one write per transaction.
+    expect(reads.flat().length).toBeLessThanOrEqual(keys.length * writes.length);
+    expect(reads.length).toBe(writes.length);
+    expect(writes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(keys.length * writes.length);
+    expect(reads.length).toBeLessThan(sent.length / 2);
   });
 
   it('when one event of a run fails, none of the run stays: the others take effect once, in order, and it alone is dead-lettered', async () => {
@@ -354,10 +373,10 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     let started!: () => void;
     const inFlight = new Promise<void>((r) => (started = r));
     const record = effectHandler('slow');
-    const slow = async (event: TestHappened, em: EntityManager) => {
+    const slow = async (event: TestHappened, ctx: EventContext) => {
       started();
       await new Promise((r) => setTimeout(r, 1500));
-      await record(event, em);
+      await record(event, ctx);
     };
     const { consumer } = await start({}, slow);
     expect(consumer.ready).toBe(true);
@@ -448,9 +467,9 @@ describe('event consumer: the partitions of one fetch share a transaction (real 
     const partitions = new Set<number>();
     const transactions = new Set<unknown>();
     const record = effectHandler('in-process');
-    const { metrics } = await start(async (e, em) => {
-      transactions.add(await transactionOf(em));
-      await record(e, em);
+    const { metrics } = await start(async (e, ctx) => {
+      transactions.add(await transactionOf(ctx));
+      await record(e, ctx);
     });
     await eventually('every event to take effect', effects, (rows) => rows.length === sent.length);
     const rows = await effects();

@@ -1,9 +1,9 @@
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { databaseUrl } from '@homestore/platform';
+import { databaseUrl, inUnitOfWork } from '@homestore/persistence';
 import { decodeEnvelope, EnvelopeHeaders } from '@homestore/events';
-import { EventConsumer, Outbox, OutboxRelay, rememberCause, runInContext, traceIdOf } from '../src';
+import { EventConsumer, Outbox, OutboxRelay, PendingEvent, runInContext, traceIdOf } from '../src';
 import {
   SERVER_URL,
   effectHandler,
@@ -48,16 +48,20 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
   }
 
   const unsent = async () => Number((await ds.query(`SELECT count(*) AS n FROM outbox`))[0].n);
+  const happened = (key: string, seq: number): PendingEvent => ({ definition: event(), payload: { id: crypto.randomUUID(), key, seq, behaviour: 'ok' as const } });
+  /** Raises these events in a unit of work of their own; answers their envelopes once it committed. */
+  const raise = (...events: PendingEvent[]) => inUnitOfWork(ds, async (work) => outbox.add(work, events));
 
   it('publishes nothing from a transaction that rolls back', async () => {
     startRelay();
     await expect(
-      ds.transaction(async (em) => {
-        await outbox.add(em, event(), { id: crypto.randomUUID(), key: 'k', seq: 0, behaviour: 'ok' });
+      inUnitOfWork(ds, async (work) => {
+        outbox.add(work, [happened('k', 0)]);
+        await work.flush(); // its row is written, then the transaction rolls back
         throw new Error('business rule failed after the event was raised');
       }),
     ).rejects.toThrow('business rule failed');
-    const committed = await ds.transaction((em) => outbox.add(em, event(), { id: crypto.randomUUID(), key: 'k', seq: 1, behaviour: 'ok' }));
+    const [committed] = await raise(happened('k', 1));
 
     const messages = await readTopic(kafka, topic, (m) => m.length >= 1);
     await new Promise((r) => setTimeout(r, 500)); // give a wrongly published rollback time to show up
@@ -70,9 +74,7 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     startRelay({ ...RELAY, pollIntervalMs: 60_000 }); // only NOTIFY can wake it within the test
     await new Promise((r) => setTimeout(r, 300));
     const context = { correlationId: 'corr-1', causationId: 'req-1', traceId: 'a'.repeat(32) };
-    const envelope = await runInContext(context, () =>
-      ds.transaction((em) => outbox.add(em, event(), { id: crypto.randomUUID(), key: 'order-42', seq: 0, behaviour: 'ok' })),
-    );
+    const [envelope] = await runInContext(context, () => raise(happened('order-42', 0)));
     const [message] = await readTopic(kafka, topic, (m) => m.length >= 1);
     const published = decodeEnvelope(message.value);
     expect(published).toEqual(envelope);
@@ -125,29 +127,31 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     expect(await unsent()).toBe(0); // the pool carries on with new connections
   });
 
-  it('stamps each event of a run with its own cause: correlation, causation and, when the consumer saw it, trace', async () => {
-    const causes = [testEnvelope('a', 1, 'ok', { correlationId: 'flow-a' }), testEnvelope('b', 2, 'ok', { correlationId: 'flow-b' })];
+  it("stamps each event with the flow it was raised in: the current one (a request's, a handled event's), or the context it names", async () => {
     const traceId = 'ab'.repeat(16);
-    rememberCause(causes[0], { correlationId: 'flow-a', causationId: causes[0].eventId, traceId });
-    const raised = await ds.transaction((em) =>
-      outbox.addAll(
-        em,
-        causes.map((cause, seq) => ({ definition: event(), payload: { id: crypto.randomUUID(), key: `k${seq}`, seq, behaviour: 'ok' as const }, cause })),
-      ),
-    );
-    expect(raised.map((e) => [e.correlationId, e.causationId])).toEqual(causes.map((c) => [c.correlationId, c.eventId]));
+    const current = { correlationId: 'flow-a', causationId: 'cause-a', traceId };
+    const named = { correlationId: 'flow-b', causationId: 'cause-b', traceId: 'cd'.repeat(16) };
+    const raised = await runInContext(current, () => raise(happened('k0', 0), { ...happened('k1', 1), context: named }));
+    expect(raised.map((e) => [e.correlationId, e.causationId])).toEqual([['flow-a', 'cause-a'], ['flow-b', 'cause-b']]);
     const rows: { headers: Record<string, string> }[] = await ds.query(`SELECT headers FROM outbox ORDER BY id`);
-    expect(traceIdOf(rows[0].headers[EnvelopeHeaders.traceparent])).toBe(traceId);
+    expect(rows.map((r) => traceIdOf(r.headers[EnvelopeHeaders.traceparent]))).toEqual([traceId, 'cd'.repeat(16)]);
+  });
+
+  it('writes every event raised in a unit of work with one statement, just before it commits, in the order raised', async () => {
+    let rowsBeforeFlush = -1;
+    await inUnitOfWork(ds, async (work) => {
+      outbox.add(work, [happened('k', 0), happened('k', 1)]);
+      outbox.add(work, [happened('j', 2)]);
+      rowsBeforeFlush = Number((await work.em.query(`SELECT count(*) AS n FROM outbox`))[0].n);
+    });
+    expect(rowsBeforeFlush).toBe(0);
+    const rows: { seq: number }[] = await ds.query(`SELECT (value::jsonb #>> '{payload,seq}')::int AS seq FROM outbox ORDER BY id`);
+    expect(rows.map((r) => r.seq)).toEqual([0, 1, 2]);
   });
 
   it('publishes a backlog of several batches once each, in order, and leaves the outbox empty once idle', async () => {
     const total = RELAY.batchSize * 2 + 50;
-    await ds.transaction((em) =>
-      outbox.addAll(
-        em,
-        Array.from({ length: total }, (_, seq) => ({ definition: event(), payload: { id: crypto.randomUUID(), key: 'one-key', seq, behaviour: 'ok' as const } })),
-      ),
-    );
+    await raise(...Array.from({ length: total }, (_, seq) => happened('one-key', seq)));
     startRelay();
     const messages = await readTopic(kafka, topic, (m) => m.length >= total);
     await eventually('the outbox to be emptied', unsent, (n) => n === 0);
@@ -163,7 +167,7 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     const perKey = 30;
     const writes = keys.map(async (key) => {
       for (let seq = 0; seq < perKey; seq++) {
-        await ds.transaction((em) => outbox.add(em, event(), { id: crypto.randomUUID(), key, seq, behaviour: 'ok' }));
+        await raise(happened(key, seq));
       }
     });
     startRelay();
@@ -184,12 +188,7 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
   });
 
   it('after a relay dies between the Kafka ack and marking the batch, republishes it: a duplicate on the wire, one effect', async () => {
-    const events = await ds.transaction(async (em) =>
-      outbox.addAll(
-        em,
-        Array.from({ length: 10 }, (_, seq) => ({ definition: event(), payload: { id: crypto.randomUUID(), key: `k${seq % 3}`, seq, behaviour: 'ok' as const } })),
-      ),
-    );
+    const events = await raise(...Array.from({ length: 10 }, (_, seq) => happened(`k${seq % 3}`, seq)));
     const crashing = spawnWorker({ ROLE: 'relay', DB: db, TOPIC: topic, WORKER: 'relay-1', HOMESTORE_CRASH_AT: 'relay:after-publish-before-mark' });
     expect(await crashing.exited).toBe('SIGKILL');
     expect(await unsent()).toBe(10); // acknowledged by Kafka, yet not deleted

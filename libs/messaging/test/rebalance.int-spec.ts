@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
-import type { DataSource, EntityManager } from 'typeorm';
-import { createProducer, EventConsumer } from '../src';
+import type { DataSource } from 'typeorm';
+import { createProducer, EventConsumer, EventContext } from '../src';
 import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, testDatabase, testEnvelope, testEvent, TestHappened, testKafka, unique } from './support';
 
 describe('one consumer group across instances joining and leaving (real Kafka and PostgreSQL)', () => {
@@ -30,9 +30,9 @@ describe('one consumer group across instances joining and leaving (real Kafka an
   function instance(name: string): EventConsumer {
     const record = effectHandler(name);
     // A little work per event stretches the stream so that the third instance joins and leaves mid-way.
-    const handle = async (event: TestHappened, em: EntityManager) => {
+    const handle = async (event: TestHappened, ctx: EventContext) => {
       await new Promise((r) => setTimeout(r, 3));
-      await record(event, em);
+      await record(event, ctx);
     };
     return new EventConsumer({ kafka, dataSource: ds, producer, metrics: newMetrics(), group, handlers: [{ definition: testEvent(topic), handle }] });
   }

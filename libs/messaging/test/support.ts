@@ -4,9 +4,9 @@ import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent, EventEnvelope, EventOf, Topic } from '@homestore/events';
-import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/platform';
+import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/persistence';
 import { dropDatabase, eventually } from '@homestore/testing';
-import { CreateMessagingTables1763800000000, createKafka, createProducer, ensureTopics, MessagingMetrics } from '../src';
+import { CreateMessagingTables1763800000000, createKafka, createProducer, ensureTopics, EventContext, MessagingMetrics } from '../src';
 
 export { dropDatabase, eventually };
 
@@ -99,7 +99,8 @@ export function newMetrics(): MessagingMetrics {
 
 /** Records the effect of handling a test event; fails as its payload asks. */
 export function effectHandler(worker: string, attempts = new Map<string, number>()) {
-  return async (event: TestHappened, em: EntityManager): Promise<void> => {
+  return async (event: TestHappened, ctx: EventContext): Promise<void> => {
+    const { em } = ctx.getWork();
     const n = (attempts.get(event.eventId) ?? 0) + 1;
     attempts.set(event.eventId, n);
     if (event.payload.behaviour === 'always-fail') throw new Error(`handler always fails (attempt ${n})`);

@@ -9,12 +9,14 @@ const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
  * Starts one service: validates its config (a clear message and exit code 1 when it is wrong), builds the
- * app module from it, listens on PORT and shuts down gracefully on SIGTERM/SIGINT.
+ * app module from it, initialises it, lets `beforeListen` connect what else it runs (an app that handles events
+ * connects its Kafka transport there), listens on PORT and shuts down gracefully on SIGTERM/SIGINT.
  */
 export async function runService<C extends ServiceConfig>(
   service: string,
   configClass: new () => C,
   appModule: (config: C) => DynamicModule,
+  beforeListen?: (app: NestExpressApplication) => Promise<void>,
 ): Promise<void> {
   let config: C;
   try {
@@ -33,6 +35,9 @@ export async function runService<C extends ServiceConfig>(
     });
     configureHttp(app);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+    // Initialised first (database migrated, producer and relay started), so that consumers start on a ready app.
+    await app.init();
+    await beforeListen?.(app);
     await app.listen(config.PORT, '0.0.0.0');
     logger.log(`${service} listening on http://127.0.0.1:${config.PORT}`);
   } catch (e) {

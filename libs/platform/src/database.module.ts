@@ -4,9 +4,8 @@ import { Gauge, Registry } from 'prom-client';
 import type { MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from './config';
-import { databaseUrl, dataSourceOptions, ensureDatabase, poolOf } from './database';
+import { databaseUrl, dataSourceOptions, ensureDatabase, OwnAutovacuum, poolOf } from '@homestore/persistence';
 import { HealthRegistry } from './health';
-import { OwnAutovacuum } from './own-autovacuum';
 import { SERVICE_NAME } from './platform.module';
 
 export interface DatabaseModuleOptions {

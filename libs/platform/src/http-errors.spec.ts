@@ -1,6 +1,7 @@
 import { ArgumentsHost, BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { IsEmail, IsString, MinLength } from 'class-validator';
-import { DomainError, ErrorBody, HttpErrorFilter, requestValidationPipe } from './http-errors';
+import { DomainError } from '@homestore/domain';
+import { ErrorBody, HttpErrorFilter, requestValidationPipe } from './http-errors';
 
 function render(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
   const out = { status: 0, body: undefined as unknown as ErrorBody, headers: {} as Record<string, string> };
@@ -26,6 +27,18 @@ describe('HTTP errors', () => {
       body: { statusCode: 409, code: 'ORDER.NOT_CANCELABLE', message: 'Order is delivered' },
       headers: {},
     });
+  });
+
+  it('answers a domain error by the reason in its code: NOT_FOUND 404, INVALID_ 400, INVALID_CREDENTIALS 401, UNKNOWN_ 422, TOO_MANY_ 429, else 409', () => {
+    const statusOf = (code: string) => render(new DomainError(code, 'why')).status;
+    expect(statusOf('ORDER.NOT_FOUND')).toBe(404);
+    expect(statusOf('STORE.ORDER_NOT_FOUND')).toBe(404);
+    expect(statusOf('MYPAGE.INVALID_CURSOR')).toBe(400);
+    expect(statusOf('AUTH.INVALID_CREDENTIALS')).toBe(401);
+    expect(statusOf('ORDER.UNKNOWN_PRODUCT')).toBe(422);
+    expect(statusOf('AUTH.TOO_MANY_ATTEMPTS')).toBe(429);
+    expect(statusOf('STORE.ORDER_NOT_RECEIVED')).toBe(409);
+    expect(statusOf('USER.EMAIL_TAKEN')).toBe(409);
   });
 
   it('gives Nest exceptions a code from their status', () => {

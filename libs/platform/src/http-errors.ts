@@ -10,7 +10,8 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { isDatabaseUnavailable } from './database';
+import { DomainError } from '@homestore/domain';
+import { isDatabaseUnavailable } from '@homestore/persistence';
 
 /** The one error body of every HTTP answer: `{ statusCode, code, message }`, plus `fields` for validation errors. */
 export interface ErrorBody {
@@ -20,16 +21,22 @@ export interface ErrorBody {
   fields?: { field: string; errors: string[] }[];
 }
 
-/** A business rule broken by a request, with a stable code such as `ORDER.NOT_CANCELABLE`. */
-export class DomainError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number = HttpStatus.CONFLICT,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
+/**
+ * The HTTP status of a broken business rule, by the reason in its code (`AREA.REASON`); any other reason means the
+ * request conflicts with the state things are in (409).
+ */
+const STATUS_BY_REASON: [RegExp, number][] = [
+  [/(^|_)NOT_FOUND$/, HttpStatus.NOT_FOUND],
+  [/^INVALID_CREDENTIALS$/, HttpStatus.UNAUTHORIZED],
+  [/^INVALID_/, HttpStatus.BAD_REQUEST],
+  [/^UNKNOWN_/, HttpStatus.UNPROCESSABLE_ENTITY],
+  [/^TOO_MANY_/, HttpStatus.TOO_MANY_REQUESTS],
+];
+
+/** The HTTP status that answers a domain error of this code. */
+export function statusOfDomainError(code: string): number {
+  const reason = code.slice(code.indexOf('.') + 1);
+  return STATUS_BY_REASON.find(([pattern]) => pattern.test(reason))?.[1] ?? HttpStatus.CONFLICT;
 }
 
 /** A request that could not get a database connection in time (overload) or at all (outage): 503, Retry-After. */
@@ -88,7 +95,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private toBody(error: unknown): ErrorBody {
-    if (error instanceof DomainError) return { statusCode: error.status, code: error.code, message: error.message };
+    if (error instanceof DomainError) return { statusCode: statusOfDomainError(error.code), code: error.code, message: error.message };
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const response = error.getResponse();

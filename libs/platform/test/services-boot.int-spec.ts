@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createKafka } from '@homestore/messaging';
 import { forgetGroups, shopGroups, startGroupsAtTheEnd } from '@homestore/testing';
-import { databaseUrl } from '../src';
+import { databaseUrl } from '@homestore/persistence';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';

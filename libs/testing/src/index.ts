@@ -9,9 +9,10 @@ import { exportJWK, SignJWT } from 'jose';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
-import { createKafka, createProducer, ensureTopics } from '@homestore/messaging';
+import { createKafka, createProducer, ensureTopics, EventTransport } from '@homestore/messaging';
 import { DataSource } from 'typeorm';
-import { configureHttp, databaseUrl, dataSourceOptions, ensureDatabase, loadConfig, ServiceConfig } from '@homestore/platform';
+import { configureHttp, loadConfig, ServiceConfig } from '@homestore/platform';
+import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/persistence';
 import { forgetGroups, groupsOf, startGroupsAtTheEnd } from './consumer-groups';
 
 export * from './consumer-groups';
@@ -84,6 +85,11 @@ export async function startApp<C extends ServiceConfig>(
     const moduleRef = await builder.compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
     configureHttp(app);
+    await app.init();
+    // As the consuming apps' main.ts do: their event handlers run on the Kafka transport.
+    const transport = app.get(EventTransport, { strict: false });
+    app.connectMicroservice({ strategy: transport });
+    await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const close = async () => {

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { EntityManager } from 'typeorm';
 import { deadLetterTopic, EventEnvelope } from '@homestore/events';
-import { EventConsumer, PermanentError } from '@homestore/messaging';
+import { EventConsumer, EventContext, PermanentError } from '@homestore/messaging';
 import {
   createTopic,
   effectHandler,
@@ -47,9 +46,9 @@ describe('operator commands against the real broker', () => {
     const group = unique('ops-group');
     let causeFixed = false;
     const record = effectHandler('ops');
-    const handle = async (event: TestHappened, em: EntityManager) => {
+    const handle = async (event: TestHappened, ctx: EventContext) => {
       if (event.payload.seq === 13 && !causeFixed) throw new PermanentError('no price for this product yet');
-      await record(event, em);
+      await record(event, ctx);
     };
     const metrics = newMetrics();
     const consumer = new EventConsumer({ kafka, dataSource: sandbox.ds, producer: sandbox.producer, metrics, group, handlers: [{ definition: testEvent(sandbox.topic), handle }] });

@@ -1,39 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { findLocked } from '@homestore/platform';
+import { AggregateStore, findLocked, UnitOfWork } from '@homestore/persistence';
 import { Delivery } from '../domain/delivery';
 import { DeliveryEntity } from './delivery.entity';
 
 /** Advisory-lock namespace for one order's delivery (first int of the two-int form). */
 const ORDER_LOCK_SPACE = 0xde1;
 
+/** Deliveries in PostgreSQL, one row per order (tombstones included), keyed by orderId. */
 @Injectable()
-export class DeliveryRepository {
-  /** The order's delivery, if any, with the order locked until the transaction ends (also before its row exists). */
-  async lockForOrder(em: EntityManager, orderId: string): Promise<Delivery | null> {
-    return (await this.lockForOrders(em, [orderId])).get(orderId) ?? null;
+export class DeliveryRepository implements AggregateStore<Delivery> {
+  /** The order's delivery, the order locked until the unit of work's transaction ends (also when it has none yet). */
+  load(work: UnitOfWork, orderId: string): Promise<Delivery | undefined> {
+    return work.load(this, orderId);
+  }
+
+  /** Writes the delivery as it is now when the unit of work commits. */
+  save(work: UnitOfWork, delivery: Delivery): void {
+    work.save(this, delivery.snapshot.orderId, delivery);
   }
 
   /**
-   * The deliveries these orders have, by orderId, with every order locked until the transaction ends (the same lock
-   * as lockForOrder's, taken in sorted order so that concurrent callers never deadlock): two statements.
+   * Locks these orders (advisory locks, sorted, so concurrent callers never deadlock; an order without a row is locked
+   * too, so a first event and the clerk never race), then reads their deliveries: two statements.
    */
-  async lockForOrders(em: EntityManager, orderIds: string[]): Promise<Map<string, Delivery>> {
+  async loadMany(em: EntityManager, orderIds: string[]): Promise<Map<string, Delivery>> {
     const rows = await findLocked(em, ORDER_LOCK_SPACE, DeliveryEntity, 'orderId', orderIds);
     return new Map(rows.map((row) => [row.orderId, toDelivery(row)]));
   }
 
-  /** Writes the delivery as it is now, in one statement (em.save would read the row first). */
-  save(em: EntityManager, delivery: Delivery): Promise<void> {
-    return this.saveAll(em, [delivery]);
-  }
-
-  /** Writes these deliveries (one per order) as they are now, in one statement. */
-  async saveAll(em: EntityManager, deliveries: Delivery[]): Promise<void> {
-    if (!deliveries.length) return;
+  /** Writes these deliveries, new or changed, in one statement (em.save would read each row first). */
+  async saveMany(em: EntityManager, deliveries: Delivery[]): Promise<void> {
     await em.upsert(DeliveryEntity, deliveries.map((d) => d.snapshot), ['orderId']);
   }
 
+  /** The row as it is, unlocked, for queries. */
   findByOrder(em: EntityManager, orderId: string): Promise<DeliveryEntity | null> {
     return em.findOneBy(DeliveryEntity, { orderId });
   }

@@ -1,29 +1,25 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventOf, OrderAccepted, StoreOrderCanceled } from '@homestore/events';
-import { OnEvent, OnEventRun } from '@homestore/messaging';
-import { DeliveriesService, StoreEvent } from '../application/deliveries.service';
+import { EventContext } from '@homestore/messaging';
+import { CancelDelivery } from '../application/cancel-delivery';
+import { StartDelivery } from '../application/start-delivery';
 
-/**
- * Consumer group `delivery`: starts accepted orders, cancels those the store canceled. A run of store events is
- * followed in one go (a few statements however long it is); an event on its own takes the same path.
- */
-@Injectable()
+/** store.events.v1 → the order's delivery (consumer group `delivery`). */
+@Controller()
 export class StoreEventsHandler {
-  constructor(private readonly deliveries: DeliveriesService) {}
+  constructor(
+    private readonly startDelivery: StartDelivery,
+    private readonly cancelDelivery: CancelDelivery,
+  ) {}
 
-  @OnEventRun()
-  onStoreEvents(events: StoreEvent[], em: EntityManager): Promise<void> {
-    return this.deliveries.followStore(em, events);
+  @EventPattern({ group: 'delivery', event: OrderAccepted.type })
+  onOrderAccepted(@Payload() event: EventOf<typeof OrderAccepted>, @Ctx() ctx: EventContext) {
+    return this.startDelivery.execute(ctx.getWork(), event.payload);
   }
 
-  @OnEvent(OrderAccepted)
-  onOrderAccepted(event: EventOf<typeof OrderAccepted>, em: EntityManager): Promise<void> {
-    return this.deliveries.followStore(em, [event]);
-  }
-
-  @OnEvent(StoreOrderCanceled)
-  onStoreOrderCanceled(event: EventOf<typeof StoreOrderCanceled>, em: EntityManager): Promise<void> {
-    return this.deliveries.followStore(em, [event]);
+  @EventPattern({ group: 'delivery', event: StoreOrderCanceled.type })
+  onStoreOrderCanceled(@Payload() event: EventOf<typeof StoreOrderCanceled>, @Ctx() ctx: EventContext) {
+    return this.cancelDelivery.execute(ctx.getWork(), event.payload);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrderCanceled } from '@homestore/events';
 import { Outbox } from '@homestore/messaging';
+import { inUnitOfWork } from '@homestore/persistence';
 import { OrderStatus } from '../domain/order';
 import { OrderNotFound } from '../domain/order.errors';
 import { OrderRepository } from '../infrastructure/order.repository';
@@ -16,12 +17,12 @@ export class CancelOrder {
   ) {}
 
   execute(customerId: string, orderId: string): Promise<{ id: string; status: OrderStatus }> {
-    return this.dataSource.transaction(async (em) => {
-      const order = await this.orders.loadForUpdate(em, orderId);
+    return inUnitOfWork(this.dataSource, async (work) => {
+      const order = await this.orders.load(work, orderId);
       if (!order || order.snapshot.customerId !== customerId) throw new OrderNotFound(orderId);
       order.cancel();
-      await this.orders.save(em, order);
-      await this.outbox.add(em, OrderCanceled, { orderId, customerId });
+      this.orders.save(work, order);
+      this.outbox.add(work, [{ definition: OrderCanceled, payload: { orderId, customerId } }]);
       return { id: orderId, status: order.status };
     });
   }

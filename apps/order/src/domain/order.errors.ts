@@ -1,21 +1,20 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError } from '@homestore/platform';
+import { DomainError } from '@homestore/domain';
 
 export class OrderNotCancelable extends DomainError {
   constructor(orderId: string, status: string) {
-    super('ORDER.NOT_CANCELABLE', `Order ${orderId} is ${status} and can no longer be canceled`, HttpStatus.CONFLICT);
+    super('ORDER.NOT_CANCELABLE', `Order ${orderId} is ${status} and can no longer be canceled`);
   }
 }
 
 export class OrderNotFound extends DomainError {
   constructor(orderId: string) {
-    super('ORDER.NOT_FOUND', `Order ${orderId} was not found`, HttpStatus.NOT_FOUND);
+    super('ORDER.NOT_FOUND', `Order ${orderId} was not found`);
   }
 }
 
 /** The product replica does not know these products (yet): the catalog's ProductChanged has not arrived. */
 export class UnknownProducts extends DomainError {
   constructor(readonly productIds: string[]) {
-    super('ORDER.UNKNOWN_PRODUCT', `Unknown products: ${productIds.join(', ')}`, HttpStatus.UNPROCESSABLE_ENTITY);
+    super('ORDER.UNKNOWN_PRODUCT', `Unknown products: ${productIds.join(', ')}`);
   }
 }

@@ -51,6 +51,6 @@ describe('priceLines', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(UnknownProducts);
-    expect(error).toMatchObject({ code: 'ORDER.UNKNOWN_PRODUCT', status: 422, productIds: ['x', 'y'] });
+    expect(error).toMatchObject({ code: 'ORDER.UNKNOWN_PRODUCT', productIds: ['x', 'y'] });
   });
 });

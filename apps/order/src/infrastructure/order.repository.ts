@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Outbox, PendingEvent } from '@homestore/messaging';
+import { AggregateStore, UnitOfWork } from '@homestore/persistence';
 import { Order, OrderLine, OrderState, OrderStatus, StatusReason } from '../domain/order';
 
 /** An order as the customer sees it. */
@@ -65,8 +66,18 @@ const toView = (r: OrderRow): OrderView => ({
  * (stored only so queries can read it).
  */
 @Injectable()
-export class OrderRepository {
+export class OrderRepository implements AggregateStore<Order> {
   constructor(private readonly outbox: Outbox) {}
+
+  /** The order, locked until the unit of work's transaction ends (so concurrent events apply one after another). */
+  load(work: UnitOfWork, id: string): Promise<Order | undefined> {
+    return work.load(this, id);
+  }
+
+  /** Writes the order's facts and the status it derives from them when the unit of work commits. */
+  save(work: UnitOfWork, order: Order): void {
+    work.save(this, order.snapshot.id, order);
+  }
 
   /**
    * Inserts a new order and stages its events in the same statement (Outbox.addWith: one implicit transaction, one
@@ -91,25 +102,14 @@ export class OrderRepository {
     return rows.length ? toView(rows[0]) : null;
   }
 
-  /** Loads the aggregate and locks its row until the transaction ends, so concurrent events apply one after another. */
-  async loadForUpdate(em: EntityManager, id: string): Promise<Order | null> {
-    return (await this.loadAllForUpdate(em, [id])).get(id) ?? null;
-  }
-
-  /** Loads these aggregates and locks their rows, in id order (so two transactions locking some of the same wait, never deadlock). */
-  async loadAllForUpdate(em: EntityManager, ids: string[]): Promise<Map<string, Order>> {
+  /** Loads these orders and locks their rows, in id order (so two transactions locking some of the same wait, never deadlock). */
+  async loadMany(em: EntityManager, ids: string[]): Promise<Map<string, Order>> {
     const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
     return new Map(rows.map((r) => [r.id, Order.restore(toState(r))]));
   }
 
-  /** Saves the facts and the status the aggregate derives from them. */
-  save(em: EntityManager, order: Order): Promise<void> {
-    return this.saveAll(em, [order]);
-  }
-
   /** Saves each order's facts and derived status, in one statement. */
-  async saveAll(em: EntityManager, orders: Order[]): Promise<void> {
-    if (!orders.length) return;
+  async saveMany(em: EntityManager, orders: Order[]): Promise<void> {
     const records = orders.map((order) => {
       const s = order.snapshot;
       return { id: s.id, payment: s.payment, store: s.store, delivery: s.delivery, cancel_requested: s.cancelRequested, status: order.status, status_reason: order.statusReason };

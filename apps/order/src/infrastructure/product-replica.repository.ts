@@ -1,20 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ProductChangedPayload } from '@homestore/events';
+import type { AggregateStore, UnitOfWork } from '@homestore/persistence';
 import type { ProductPrice } from '../domain/pricing';
+
+/** A product as the replica knows it: the revision of the snapshot it holds, and the snapshot when it is new here. */
+interface ReplicaEntry {
+  revision: number;
+  snapshot?: ProductChangedPayload;
+}
 
 /** The order service's copy of the catalog's prices, kept from ProductChanged snapshots. */
 @Injectable()
-export class ProductReplica {
+export class ProductReplica implements AggregateStore<ReplicaEntry> {
   /** Keeps the snapshot with the highest revision: an older or repeated one changes nothing. */
-  async record(em: EntityManager, p: ProductChangedPayload): Promise<void> {
+  async record(work: UnitOfWork, snapshot: ProductChangedPayload): Promise<void> {
+    const known = await work.load(this, snapshot.productId);
+    if (!known || known.revision < snapshot.revision) work.save(this, snapshot.productId, { revision: snapshot.revision, snapshot });
+  }
+
+  async loadMany(em: EntityManager, productIds: string[]): Promise<Map<string, ReplicaEntry>> {
+    const rows: { product_id: string; revision: number }[] = await em.query(
+      `SELECT product_id, revision FROM products WHERE product_id = ANY($1::uuid[]) ORDER BY product_id FOR UPDATE`,
+      [productIds],
+    );
+    return new Map(rows.map((r) => [r.product_id, { revision: Number(r.revision) }]));
+  }
+
+  async saveMany(em: EntityManager, entries: ReplicaEntry[]): Promise<void> {
+    const rows = entries.flatMap(({ snapshot: p }) =>
+      p ? [{ product_id: p.productId, revision: p.revision, name: p.name, price: p.price, sale_price: p.salePrice ?? null, on_sale: p.onSale }] : [],
+    );
     await em.query(
-      `INSERT INTO products (product_id, revision, name, price, sale_price, on_sale) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO products (product_id, revision, name, price, sale_price, on_sale)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(product_id uuid, revision int, name text, price bigint, sale_price bigint, on_sale boolean)
        ON CONFLICT (product_id) DO UPDATE
          SET revision = EXCLUDED.revision, name = EXCLUDED.name, price = EXCLUDED.price, sale_price = EXCLUDED.sale_price,
              on_sale = EXCLUDED.on_sale, updated_at = now()
          WHERE products.revision < EXCLUDED.revision`,
-      [p.productId, p.revision, p.name, p.price, p.salePrice ?? null, p.onSale],
+      [JSON.stringify(rows)],
     );
   }
 

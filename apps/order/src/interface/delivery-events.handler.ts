@@ -1,27 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryCanceled, DeliveryCompleted, DeliveryStarted, EventOf } from '@homestore/events';
-import { OnEvent } from '@homestore/messaging';
+import { EventContext } from '@homestore/messaging';
 import { OrderSaga } from '../application/order-saga';
 import { ConsumerGroups } from '../consumer-groups';
 
 /** delivery.events.v1 → the order's delivery fact. */
-@Injectable()
+@Controller()
 export class DeliveryEventsHandler {
   constructor(private readonly saga: OrderSaga) {}
 
-  @OnEvent(DeliveryStarted, { group: ConsumerGroups.saga })
-  onDeliveryStarted(event: EventOf<typeof DeliveryStarted>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: DeliveryStarted.type })
+  onDeliveryStarted(@Payload() event: EventOf<typeof DeliveryStarted>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.deliveryStarted());
   }
 
-  @OnEvent(DeliveryCanceled, { group: ConsumerGroups.saga })
-  onDeliveryCanceled(event: EventOf<typeof DeliveryCanceled>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: DeliveryCanceled.type })
+  onDeliveryCanceled(@Payload() event: EventOf<typeof DeliveryCanceled>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.deliveryCanceled());
   }
 
-  @OnEvent(DeliveryCompleted, { group: ConsumerGroups.saga })
-  onDeliveryCompleted(event: EventOf<typeof DeliveryCompleted>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: DeliveryCompleted.type })
+  onDeliveryCompleted(@Payload() event: EventOf<typeof DeliveryCompleted>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.deliveryCompleted());
   }
 }

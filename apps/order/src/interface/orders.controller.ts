@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/c
 import { isUUID } from 'class-validator';
 import { CurrentUser, Roles } from '@homestore/auth';
 import type { AuthUser } from '@homestore/auth';
-import { DomainError } from '@homestore/platform';
+import { DomainError } from '@homestore/domain';
 import { CancelOrder } from '../application/cancel-order';
 import { OrderQueries } from '../application/order-queries';
 import { PlaceOrder } from '../application/place-order';
@@ -41,7 +41,7 @@ export class OrdersController {
   @Post()
   async place(@CurrentUser() user: AuthUser, @Body() body: PlaceOrderDto, @Headers('idempotency-key') idempotencyKey?: string) {
     if (idempotencyKey !== undefined && (!idempotencyKey.trim() || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
-      throw new DomainError('ORDER.INVALID_IDEMPOTENCY_KEY', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`, 400);
+      throw new DomainError('ORDER.INVALID_IDEMPOTENCY_KEY', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
     }
     const { id, items, totalAmount, createdAt } = await this.placeOrder.execute({ customerId: user.id, ...body, idempotencyKey });
     return { id, status: 'PENDING', items, totalAmount, createdAt: createdAt.toISOString() };

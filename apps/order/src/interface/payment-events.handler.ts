@@ -1,32 +1,32 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventOf, PaymentApproved, PaymentFailed, PaymentRefunded, PaymentRefundFailed } from '@homestore/events';
-import { OnEvent } from '@homestore/messaging';
+import { EventContext } from '@homestore/messaging';
 import { OrderSaga } from '../application/order-saga';
 import { ConsumerGroups } from '../consumer-groups';
 
 /** payment.events.v1 → the order's payment fact. */
-@Injectable()
+@Controller()
 export class PaymentEventsHandler {
   constructor(private readonly saga: OrderSaga) {}
 
-  @OnEvent(PaymentApproved, { group: ConsumerGroups.saga })
-  onPaymentApproved(event: EventOf<typeof PaymentApproved>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: PaymentApproved.type })
+  onPaymentApproved(@Payload() event: EventOf<typeof PaymentApproved>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.paymentApproved());
   }
 
-  @OnEvent(PaymentFailed, { group: ConsumerGroups.saga })
-  onPaymentFailed(event: EventOf<typeof PaymentFailed>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: PaymentFailed.type })
+  onPaymentFailed(@Payload() event: EventOf<typeof PaymentFailed>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.paymentFailed());
   }
 
-  @OnEvent(PaymentRefunded, { group: ConsumerGroups.saga })
-  onPaymentRefunded(event: EventOf<typeof PaymentRefunded>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: PaymentRefunded.type })
+  onPaymentRefunded(@Payload() event: EventOf<typeof PaymentRefunded>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.paymentRefunded());
   }
 
-  @OnEvent(PaymentRefundFailed, { group: ConsumerGroups.saga })
-  onPaymentRefundFailed(event: EventOf<typeof PaymentRefundFailed>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: PaymentRefundFailed.type })
+  onPaymentRefundFailed(@Payload() event: EventOf<typeof PaymentRefundFailed>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.paymentRefundFailed());
   }
 }

@@ -1,17 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventOf, ProductChanged } from '@homestore/events';
-import { OnEvent } from '@homestore/messaging';
+import { EventContext } from '@homestore/messaging';
 import { ConsumerGroups } from '../consumer-groups';
 import { ProductReplica } from '../infrastructure/product-replica.repository';
 
 /** product.events.v1 → the product replica that prices new orders. */
-@Injectable()
+@Controller()
 export class ProductEventsHandler {
   constructor(private readonly replica: ProductReplica) {}
 
-  @OnEvent(ProductChanged, { group: ConsumerGroups.saga })
-  onProductChanged(event: EventOf<typeof ProductChanged>, em: EntityManager) {
-    return this.replica.record(em, event.payload);
+  @EventPattern({ group: ConsumerGroups.saga, event: ProductChanged.type })
+  onProductChanged(@Payload() event: EventOf<typeof ProductChanged>, @Ctx() ctx: EventContext) {
+    return this.replica.record(ctx.getWork(), event.payload);
   }
 }

@@ -1,32 +1,32 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventOf, OrderAccepted, StockReservationFailed, StoreOrderCanceled, StoreOrderReceived } from '@homestore/events';
-import { OnEvent } from '@homestore/messaging';
+import { EventContext } from '@homestore/messaging';
 import { OrderSaga } from '../application/order-saga';
 import { ConsumerGroups } from '../consumer-groups';
 
 /** store.events.v1 → the order's store fact. */
-@Injectable()
+@Controller()
 export class StoreEventsHandler {
   constructor(private readonly saga: OrderSaga) {}
 
-  @OnEvent(StoreOrderReceived, { group: ConsumerGroups.saga })
-  onStoreOrderReceived(event: EventOf<typeof StoreOrderReceived>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: StoreOrderReceived.type })
+  onStoreOrderReceived(@Payload() event: EventOf<typeof StoreOrderReceived>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.storeOrderReceived());
   }
 
-  @OnEvent(StockReservationFailed, { group: ConsumerGroups.saga })
-  onStockReservationFailed(event: EventOf<typeof StockReservationFailed>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: StockReservationFailed.type })
+  onStockReservationFailed(@Payload() event: EventOf<typeof StockReservationFailed>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.stockReservationFailed());
   }
 
-  @OnEvent(OrderAccepted, { group: ConsumerGroups.saga })
-  onOrderAccepted(event: EventOf<typeof OrderAccepted>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: OrderAccepted.type })
+  onOrderAccepted(@Payload() event: EventOf<typeof OrderAccepted>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.acceptedByStore());
   }
 
-  @OnEvent(StoreOrderCanceled, { group: ConsumerGroups.saga })
-  onStoreOrderCanceled(event: EventOf<typeof StoreOrderCanceled>, em: EntityManager) {
-    return this.saga.record(em, event);
+  @EventPattern({ group: ConsumerGroups.saga, event: StoreOrderCanceled.type })
+  onStoreOrderCanceled(@Payload() event: EventOf<typeof StoreOrderCanceled>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.storeOrderCanceled());
   }
 }

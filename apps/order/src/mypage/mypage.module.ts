@@ -5,7 +5,7 @@ import { MyPageStore } from './mypage.store';
 
 /** The myPage read model: its own tables, its own consumer group, its own queries. */
 @Module({
-  controllers: [MyPageController],
-  providers: [MyPageStore, MyPageProjector],
+  controllers: [MyPageController, MyPageProjector],
+  providers: [MyPageStore],
 })
 export class MyPageModule {}

@@ -1,7 +1,6 @@
-import { HttpStatus } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { DomainError } from '@homestore/platform';
+import { DomainError } from '@homestore/domain';
 import { ORDER_STATUSES, OrderStatus } from '../domain/order';
 import type { MyPagePosition } from './mypage.store';
 
@@ -22,7 +21,7 @@ export class MyPageQuery {
 
 export class InvalidMyPageCursor extends DomainError {
   constructor() {
-    super('MYPAGE.INVALID_CURSOR', 'before must be a nextCursor that GET /mypage returned', HttpStatus.BAD_REQUEST);
+    super('MYPAGE.INVALID_CURSOR', 'before must be a nextCursor that GET /mypage returned');
   }
 }
 

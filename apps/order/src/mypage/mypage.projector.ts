@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   DeliveryCanceled,
   DeliveryCompleted,
   DeliveryStarted,
-  EventEnvelope,
   EventOf,
   OrderAccepted,
   OrderCanceled,
@@ -17,86 +16,81 @@ import {
   StoreOrderCanceled,
   StoreOrderReceived,
 } from '@homestore/events';
-import { OnEvent, OnEventRun } from '@homestore/messaging';
+import { EventContext } from '@homestore/messaging';
 import { ConsumerGroups } from '../consumer-groups';
 import { MyPageStore } from './mypage.store';
 
 /**
  * Feeds myPage from events only — the order service's own OrderPlaced and OrderCanceled included, read back from
- * order.events.v1 — in its own consumer group, so the read model never shares a transaction with the orders.
+ * order.events.v1 — in its own consumer group, so the read model never shares a transaction with the orders. Every
+ * event goes through the same projection (mypage-projection.ts); one method per event says which ones myPage takes.
  */
-@Injectable()
+@Controller()
 export class MyPageProjector {
-  constructor(private readonly store: MyPageStore) {}
+  constructor(private readonly myPage: MyPageStore) {}
 
-  /** A run of new events (see below for which) is applied together: the same projection, a few statements. */
-  @OnEventRun({ group: ConsumerGroups.myPage })
-  onEvents(events: EventEnvelope<unknown>[], em: EntityManager) {
-    return this.store.applyAll(em, events);
+  @EventPattern({ group: ConsumerGroups.myPage, event: OrderPlaced.type })
+  onOrderPlaced(@Payload() event: EventOf<typeof OrderPlaced>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(OrderPlaced, { group: ConsumerGroups.myPage })
-  onOrderPlaced(event: EventOf<typeof OrderPlaced>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: OrderCanceled.type })
+  onOrderCanceled(@Payload() event: EventOf<typeof OrderCanceled>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(OrderCanceled, { group: ConsumerGroups.myPage })
-  onOrderCanceled(event: EventOf<typeof OrderCanceled>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: PaymentApproved.type })
+  onPaymentApproved(@Payload() event: EventOf<typeof PaymentApproved>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(PaymentApproved, { group: ConsumerGroups.myPage })
-  onPaymentApproved(event: EventOf<typeof PaymentApproved>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: PaymentFailed.type })
+  onPaymentFailed(@Payload() event: EventOf<typeof PaymentFailed>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(PaymentFailed, { group: ConsumerGroups.myPage })
-  onPaymentFailed(event: EventOf<typeof PaymentFailed>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: PaymentRefunded.type })
+  onPaymentRefunded(@Payload() event: EventOf<typeof PaymentRefunded>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(PaymentRefunded, { group: ConsumerGroups.myPage })
-  onPaymentRefunded(event: EventOf<typeof PaymentRefunded>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: PaymentRefundFailed.type })
+  onPaymentRefundFailed(@Payload() event: EventOf<typeof PaymentRefundFailed>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(PaymentRefundFailed, { group: ConsumerGroups.myPage })
-  onPaymentRefundFailed(event: EventOf<typeof PaymentRefundFailed>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: StoreOrderReceived.type })
+  onStoreOrderReceived(@Payload() event: EventOf<typeof StoreOrderReceived>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(StoreOrderReceived, { group: ConsumerGroups.myPage })
-  onStoreOrderReceived(event: EventOf<typeof StoreOrderReceived>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: StockReservationFailed.type })
+  onStockReservationFailed(@Payload() event: EventOf<typeof StockReservationFailed>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(StockReservationFailed, { group: ConsumerGroups.myPage })
-  onStockReservationFailed(event: EventOf<typeof StockReservationFailed>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: OrderAccepted.type })
+  onOrderAccepted(@Payload() event: EventOf<typeof OrderAccepted>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(OrderAccepted, { group: ConsumerGroups.myPage })
-  onOrderAccepted(event: EventOf<typeof OrderAccepted>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: StoreOrderCanceled.type })
+  onStoreOrderCanceled(@Payload() event: EventOf<typeof StoreOrderCanceled>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(StoreOrderCanceled, { group: ConsumerGroups.myPage })
-  onStoreOrderCanceled(event: EventOf<typeof StoreOrderCanceled>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: DeliveryStarted.type })
+  onDeliveryStarted(@Payload() event: EventOf<typeof DeliveryStarted>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(DeliveryStarted, { group: ConsumerGroups.myPage })
-  onDeliveryStarted(event: EventOf<typeof DeliveryStarted>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: DeliveryCanceled.type })
+  onDeliveryCanceled(@Payload() event: EventOf<typeof DeliveryCanceled>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 
-  @OnEvent(DeliveryCanceled, { group: ConsumerGroups.myPage })
-  onDeliveryCanceled(event: EventOf<typeof DeliveryCanceled>, em: EntityManager) {
-    return this.store.apply(em, event);
-  }
-
-  @OnEvent(DeliveryCompleted, { group: ConsumerGroups.myPage })
-  onDeliveryCompleted(event: EventOf<typeof DeliveryCompleted>, em: EntityManager) {
-    return this.store.apply(em, event);
+  @EventPattern({ group: ConsumerGroups.myPage, event: DeliveryCompleted.type })
+  onDeliveryCompleted(@Payload() event: EventOf<typeof DeliveryCompleted>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
-import { lockKeys } from '@homestore/platform';
+import { AggregateStore, lockKeys, UnitOfWork } from '@homestore/persistence';
 import { MyPageHistoryEntry, MyPageOrder, orderIdOf, project, projects } from './mypage-projection';
 
 /** Advisory-lock namespace for myPage rows: events of one order from different topics apply one at a time. */
@@ -57,36 +57,31 @@ export interface MyPagePosition {
 
 /** myPage rows (mypage_orders), each with its history (a jsonb column, in the API's shape), in PostgreSQL. */
 @Injectable()
-export class MyPageStore {
-  /** Applies one event through the projection, in the caller's transaction. */
-  apply(em: EntityManager, event: EventEnvelope<unknown>): Promise<void> {
-    return this.applyAll(em, [event]);
+export class MyPageStore implements AggregateStore<MyPageOrder> {
+  /**
+   * Applies one event to its order's row through the projection, in the unit of work. An event the row's history
+   * already holds (a redelivery, a topic read twice by the rebuild) changes nothing.
+   */
+  async apply(work: UnitOfWork, event: EventEnvelope<unknown>): Promise<void> {
+    if (!projects(event)) return;
+    const orderId = orderIdOf(event);
+    const before = await work.load(this, orderId);
+    const next = project(before, event);
+    if (next !== before) work.save(this, orderId, next);
   }
 
   /**
-   * Applies events through the projection, in the caller's transaction and in the order given (each order's in the
-   * order they happened to arrive), three statements however many events: the orders' locks, their rows, the changed
-   * rows written back. An event an order's history already holds (a redelivery, a topic read twice by the rebuild)
-   * changes nothing.
+   * The rows of these orders, each order's lock taken first (events of one order from different topics apply one at
+   * a time), then read (a statement of its own, so it sees what the transaction that held a lock committed).
    */
-  async applyAll(em: EntityManager, events: EventEnvelope<unknown>[]): Promise<void> {
-    const taken = events.filter(projects);
-    if (!taken.length) return;
-    // Events of one order from different topics apply one at a time: the orders' locks come first, and the rows are
-    // read after them (a statement of its own, so it sees what the transaction that held a lock committed).
-    const orderIds = await lockKeys(em, MYPAGE_LOCK_SPACE, taken.map(orderIdOf));
-    const found: RowRecord[] = await em.query(`SELECT * FROM mypage_orders WHERE order_id = ANY($1::uuid[])`, [orderIds]);
-    const rows = new Map(found.map((r) => [r.order_id, toRow(r)]));
-    const changed = new Map<string, MyPageOrder>();
-    for (const event of taken) {
-      const orderId = orderIdOf(event);
-      const before = rows.get(orderId);
-      const next = project(before, event);
-      if (next === before) continue;
-      rows.set(orderId, next);
-      changed.set(orderId, next);
-    }
-    if (!changed.size) return;
+  async loadMany(em: EntityManager, orderIds: string[]): Promise<Map<string, MyPageOrder>> {
+    const locked = await lockKeys(em, MYPAGE_LOCK_SPACE, orderIds);
+    const found: RowRecord[] = await em.query(`SELECT * FROM mypage_orders WHERE order_id = ANY($1::uuid[])`, [locked]);
+    return new Map(found.map((r) => [r.order_id, toRow(r)]));
+  }
+
+  /** Writes these rows, new or changed, in one statement. */
+  async saveMany(em: EntityManager, rows: MyPageOrder[]): Promise<void> {
     await em.query(
       `INSERT INTO mypage_orders (order_id, customer_id, items, total_amount, payment, store, delivery, cancel_requested, status, updated_at, history)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, customer_id uuid, items jsonb, total_amount bigint, payment text,
@@ -94,7 +89,7 @@ export class MyPageStore {
        ON CONFLICT (order_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, items = EXCLUDED.items, total_amount = EXCLUDED.total_amount,
          payment = EXCLUDED.payment, store = EXCLUDED.store, delivery = EXCLUDED.delivery, cancel_requested = EXCLUDED.cancel_requested,
          status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, history = EXCLUDED.history`,
-      [JSON.stringify([...changed.values()].map(toRecord))],
+      [JSON.stringify(rows.map(toRecord))],
     );
   }
 

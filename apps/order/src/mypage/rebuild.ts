@@ -9,12 +9,13 @@ import { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { decodeEnvelope, decodeEvent, EventDefinition, EventEnvelope, Topics } from '@homestore/events';
-import { consumerGroup, createKafka, setGroupOffsets } from '@homestore/messaging';
-import { databaseUrl, dataSourceOptions, ensureDatabase, loadConfig } from '@homestore/platform';
+import { consumerGroup, createKafka, inLanes, setGroupOffsets } from '@homestore/messaging';
+import { loadConfig } from '@homestore/platform';
+import { databaseUrl, dataSourceOptions, ensureDatabase, inUnitOfWork } from '@homestore/persistence';
 import { ConsumerGroups } from '../consumer-groups';
 import { orderMigrations } from '../infrastructure/migrations';
 import { OrderConfig } from '../order.config';
-import { MYPAGE_EVENTS } from './mypage-projection';
+import { MYPAGE_EVENTS, orderIdOf } from './mypage-projection';
 import { MyPageStore } from './mypage.store';
 
 export interface RebuildOptions {
@@ -82,7 +83,7 @@ export async function rebuildMyPage({ dataSource, kafka, group, topics = MYPAGE_
                   log(`skipped ${batch.topic}[${batch.partition}]@${message.offset}: ${(e as Error).message}`);
                 }
               }
-              if (decoded.length) await dataSource.transaction((em) => store.applyAll(em, decoded));
+              if (decoded.length) await inUnitOfWork(dataSource, (work) => inLanes(decoded, orderIdOf, (event) => store.apply(work, event)));
               events += decoded.length;
               const last = batch.messages[batch.messages.length - 1];
               if (last && Number(last.offset) + 1 >= end) remaining.delete(key);

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { Outbox } from '@homestore/messaging';
-import { changeProduct, newProduct, type ProductDetails } from '../domain/product';
+import { inUnitOfWork } from '@homestore/persistence';
+import { changeProduct, newProduct, type ProductDetails, type ProductState } from '../domain/product';
 import { ProductNotFound } from '../domain/store.errors';
 import { ProductEntity } from '../infrastructure/product.entity';
+import { ProductRepository } from '../infrastructure/product.repository';
 import { DEMO_CATALOG } from './demo-catalog';
-import { productChanged } from './products';
 
 /** What customers and clerks see of a product. */
 export interface ProductView {
@@ -19,7 +19,7 @@ export interface ProductView {
   stock: number;
 }
 
-export const productView = ({ id, name, category, price, salePrice, stock }: ProductEntity): ProductView => ({
+export const productView = ({ id, name, category, price, salePrice, stock }: ProductState): ProductView => ({
   id,
   name,
   category,
@@ -28,12 +28,12 @@ export const productView = ({ id, name, category, price, salePrice, stock }: Pro
   stock,
 });
 
-/** The catalog: every change commits with the ProductChanged snapshot that announces it. */
+/** The catalog: every change commits with the ProductChanged snapshot that announces it (ProductRepository). */
 @Injectable()
 export class Catalog {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly products: ProductRepository,
   ) {}
 
   async list(filter: { category?: string; onSale?: boolean }): Promise<ProductView[]> {
@@ -50,48 +50,26 @@ export class Catalog {
     return productView(product);
   }
 
-  create(details: ProductDetails): Promise<ProductView> {
+  async create(details: ProductDetails): Promise<ProductView> {
     const product = newProduct(randomUUID(), details);
-    return this.dataSource.transaction(async (em) => {
-      const saved = await em.save(em.create(ProductEntity, product));
-      await this.outbox.addAll(em, [productChanged(product)]);
-      return productView(saved);
-    });
+    await inUnitOfWork(this.dataSource, async (work) => this.products.save(work, product));
+    return productView(product);
   }
 
-  update(productId: string, changes: Partial<ProductDetails>): Promise<ProductView> {
-    if (!isUUID(productId)) return Promise.reject(new ProductNotFound(productId));
-    return this.dataSource.transaction(async (em) => {
-      const product = await em.findOne(ProductEntity, { where: { id: productId }, lock: { mode: 'pessimistic_write' } });
+  async update(productId: string, changes: Partial<ProductDetails>): Promise<ProductView> {
+    if (!isUUID(productId)) throw new ProductNotFound(productId);
+    return inUnitOfWork(this.dataSource, async (work) => {
+      const product = await this.products.load(work, productId);
       if (!product) throw new ProductNotFound(productId);
       const changed = changeProduct(product, changes);
-      if (!changed) return productView(product);
-      Object.assign(product, changed);
-      await em.save(product);
-      await this.outbox.addAll(em, [productChanged(changed)]);
-      return productView(product);
+      if (changed) this.products.save(work, changed);
+      return productView(changed ?? product);
     });
   }
 
-  /**
-   * Puts the demo catalog on the shelf once: fixed ids and `ON CONFLICT DO NOTHING` make concurrent first starts
-   * of several instances insert (and announce) each product exactly once, and later starts change nothing.
-   */
+  /** Puts the demo catalog on the shelf once per database, whatever the number of instances starting; answers how many products it put. */
   async seedDemoCatalog(): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
-      const seeded = DEMO_CATALOG.map((p) => newProduct(p.id, p));
-      const inserted: { id: string }[] = await em
-        .createQueryBuilder()
-        .insert()
-        .into(ProductEntity)
-        .values(seeded)
-        .orIgnore()
-        .returning('id')
-        .execute()
-        .then((r) => r.raw);
-      const ids = new Set(inserted.map((r) => r.id));
-      await this.outbox.addAll(em, seeded.filter((p) => ids.has(p.id)).map(productChanged));
-      return ids.size;
-    });
+    const demo = DEMO_CATALOG.map((p) => newProduct(p.id, p));
+    return inUnitOfWork(this.dataSource, async (work) => (await this.products.insertNew(work, demo)).length);
   }
 }

@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager } from 'typeorm';
-import type { EventEnvelope } from '@homestore/events';
-import { Outbox, PendingEvent } from '@homestore/messaging';
-import { findLocked } from '@homestore/platform';
-import { moveStock } from '../domain/product';
-import { acceptOrder, cancelOrder, PaidOrder, receivePaidOrder, StoreOrderState, StoreOrderStatus } from '../domain/store-order';
+import { DataSource } from 'typeorm';
+import { Outbox } from '@homestore/messaging';
+import { inUnitOfWork, UnitOfWork } from '@homestore/persistence';
+import { moveStock, type ProductState } from '../domain/product';
+import { acceptOrder, cancelOrder, Decision, PaidOrder, receivePaidOrder, StoreOrderState, StoreOrderStatus } from '../domain/store-order';
 import { StoreOrderNotFound } from '../domain/store.errors';
+import { ProductRepository } from '../infrastructure/product.repository';
 import { StoreOrderEntity } from '../infrastructure/store-order.entity';
+import { StoreOrderRepository } from '../infrastructure/store-order.repository';
 import { OrderManagementConfig } from '../ordermanagement.config';
-import { lockProducts, saveStock } from './products';
-
-/** Advisory-lock namespace for one order's store work (the outbox uses its own). */
-const ORDER_LOCK_SPACE = 0x5701;
 
 export interface StoreOrderView {
   id: string;
@@ -39,81 +36,84 @@ const view = ({ id, orderId, customerId, status, items, deliveryAddress, deliver
   updatedAt,
 });
 
-/**
- * What the saga tells the store: an order was paid (PaymentApproved), or the customer canceled it (OrderCanceled);
- * `cause` is that event, for the correlation of what the store raises because of it.
- */
-export type StoreOrderNews = ({ paid: PaidOrder } | { canceled: { orderId: string; customerId: string } }) & { cause?: EventEnvelope };
+/** The stock on the shelf of each of these products. */
+const shelfOf = (products: Map<string, ProductState>) => new Map([...products].map(([id, p]) => [id, p.stock]));
 
 /**
- * Store orders. Every step first takes the locks of its orders, so a PaymentApproved and an OrderCanceled of one
- * order (different topics, possibly handled at once) are decided one after the other; product rows are then locked
- * in id order before stock is checked and moved, so stock never goes negative and is never oversold.
+ * Store orders: what the saga tells the store (an order was paid, the customer canceled) and what a clerk does
+ * (accept). Each is decided by the domain (domain/store-order.ts) on the store order and the products as they are,
+ * locked: stock never goes negative, and the events of one order are decided one after the other whatever their
+ * order of arrival.
  */
 @Injectable()
 export class StoreOrders {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly orders: StoreOrderRepository,
+    private readonly products: ProductRepository,
     private readonly outbox: Outbox,
     private readonly config: OrderManagementConfig,
   ) {}
 
-  /**
-   * A run of the saga's news, in the caller's transaction, in a few statements however long the run: the orders'
-   * locks, their store orders, the products' row locks; then each piece of news is decided in the run's order
-   * against what the ones before it left (orders and shelf); then the orders, the stock and every event are written
-   * at once, each moved product announced once with its final stock.
-   */
-  async handleAll(em: EntityManager, news: StoreOrderNews[]): Promise<void> {
-    const orderIdOf = (n: StoreOrderNews) => ('paid' in n ? n.paid.orderId : n.canceled.orderId);
-    const known = await findLocked(em, ORDER_LOCK_SPACE, StoreOrderEntity, 'orderId', news.map(orderIdOf));
-    const orders = new Map<string, StoreOrderState>(known.map((o) => [o.orderId, o]));
-    // Every product the run can move: what the paid orders take and what known orders may put back.
-    const products = await lockProducts(em, [...news.flatMap((n) => ('paid' in n ? n.paid.items : [])), ...[...orders.values()].flatMap((o) => o.items)].map((l) => l.productId));
-    const shelf = new Map([...products].map(([id, p]) => [id, p.stock]));
-    const changed = new Map<string, StoreOrderState>();
-    /** Each moved product, with the news that moved it last (the cause of its one ProductChanged). */
-    const moved = new Map<string, EventEnvelope | undefined>();
-    const events: PendingEvent[] = [];
-    for (const n of news) {
-      const existing = orders.get(orderIdOf(n)) ?? null;
-      const decision =
-        'paid' in n
-          ? receivePaidOrder(existing, n.paid, shelf, { id: randomUUID(), autoAccept: this.config.STORE_AUTO_ACCEPT })
-          : cancelOrder(existing, n.canceled, randomUUID());
-      if (decision.order) {
-        orders.set(decision.order.orderId, decision.order);
-        changed.set(decision.order.orderId, decision.order);
-      }
-      for (const { productId, quantity } of decision.stockMoves) {
-        const product = products.get(productId);
-        if (!product) continue; // only when releasing for a product no longer in the catalog
-        Object.assign(product, moveStock(product, quantity));
-        shelf.set(productId, product.stock);
-        moved.set(productId, n.cause);
-      }
-      events.push(...decision.events.map((e) => ({ ...e, cause: n.cause }) as PendingEvent));
-    }
-    if (changed.size) await em.upsert(StoreOrderEntity, [...changed.values()], ['id']);
-    const productEvents = await saveStock(em, [...moved.keys()].map((id) => products.get(id)!));
-    const causes = [...moved.values()];
-    await this.outbox.addAll(em, [...productEvents.map((e, i) => ({ ...e, cause: causes[i] }) as PendingEvent), ...events]);
+  /** PaymentApproved: the store receives the paid order and reserves the stock of every line, or of none. */
+  receive(work: UnitOfWork, paid: PaidOrder): Promise<void> {
+    return this.decide(work, paid.orderId, () => paid.items.map((l) => l.productId), (order, products) =>
+      receivePaidOrder(order, paid, shelfOf(products), { id: randomUUID(), autoAccept: this.config.STORE_AUTO_ACCEPT }),
+    );
   }
 
-  accept(orderId: string): Promise<StoreOrderView> {
-    if (!isUUID(orderId)) return Promise.reject(new StoreOrderNotFound(orderId));
-    return this.dataSource.transaction(async (em) => {
-      const [order] = await findLocked(em, ORDER_LOCK_SPACE, StoreOrderEntity, 'orderId', [orderId]);
+  /** OrderCanceled: a received order's stock goes back on the shelf; an order never seen is remembered as canceled. */
+  cancel(work: UnitOfWork, canceled: { orderId: string; customerId: string }): Promise<void> {
+    return this.decide(work, canceled.orderId, (known) => known?.items.map((l) => l.productId) ?? [], (order) => cancelOrder(order, canceled, randomUUID()));
+  }
+
+  /** A clerk accepts a received order (OrderAccepted); answers it as stored. */
+  async accept(orderId: string): Promise<StoreOrderView> {
+    if (!isUUID(orderId)) throw new StoreOrderNotFound(orderId);
+    await inUnitOfWork(this.dataSource, async (work) => {
+      const order = await this.orders.load(work, orderId);
       if (!order) throw new StoreOrderNotFound(orderId);
-      const { order: accepted, events } = acceptOrder(order);
-      const { generatedMaps } = await em.upsert(StoreOrderEntity, accepted!, ['id']);
-      await this.outbox.addAll(em, events);
-      return view(Object.assign(em.create(StoreOrderEntity, accepted!), generatedMaps[0]));
+      this.carryOut(work, acceptOrder(order), new Map());
     });
+    return view(await this.dataSource.manager.findOneByOrFail(StoreOrderEntity, { orderId }));
   }
 
+  /** Newest first. */
   async list(status?: StoreOrderStatus): Promise<StoreOrderView[]> {
     const orders = await this.dataSource.manager.find(StoreOrderEntity, { where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: 500 });
     return orders.map(view);
+  }
+
+  /**
+   * Loads the store order of `orderId`, then the products the decision may move (`productIdsOf` the order as known),
+   * then makes the decision and carries it out. Every handler of a run asks for its store order first and its
+   * products second, so the run reads and locks all its store orders at once, then all its products at once, in id
+   * order: runs sharing products wait for each other instead of deadlocking. The store order is asked for again
+   * last (the unit of work answers it from memory) so that the decision is made on the aggregates as they are after
+   * the last await, never as they were before one.
+   */
+  private async decide(
+    work: UnitOfWork,
+    orderId: string,
+    productIdsOf: (known: StoreOrderState | undefined) => string[],
+    decision: (order: StoreOrderState | null, products: Map<string, ProductState>) => Decision,
+  ): Promise<void> {
+    const known = await this.orders.load(work, orderId);
+    const products = await this.products.loadAll(work, productIdsOf(known));
+    const order = (await this.orders.load(work, orderId)) ?? null;
+    this.carryOut(work, decision(order, products), products);
+  }
+
+  /** Saves the store order the decision changed, moves the stock it moves and raises its events. */
+  private carryOut(work: UnitOfWork, { order, stockMoves, events }: Decision, products: Map<string, ProductState>): void {
+    if (order) this.orders.save(work, order);
+    for (const { productId, quantity } of stockMoves) {
+      const product = products.get(productId);
+      if (!product) continue; // only when releasing for a product no longer in the catalog
+      // In place: the other handlers of the unit of work hold this same product, and decide on its stock as it is now.
+      Object.assign(product, moveStock(product, quantity));
+      this.products.save(work, product);
+    }
+    this.outbox.add(work, events);
   }
 }

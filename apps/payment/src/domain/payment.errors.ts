@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError } from '@homestore/platform';
+import { DomainError } from '@homestore/domain';
 
-export const paymentNotFound = () => new DomainError('PAYMENT.NOT_FOUND', 'No payment for this order', HttpStatus.NOT_FOUND);
+export const paymentNotFound = () => new DomainError('PAYMENT.NOT_FOUND', 'No payment for this order');

@@ -12,6 +12,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialDelayM
 /** An error that no retry can cure: the message goes to the dead-letter topic at once. */
 export class PermanentError extends Error {
   readonly permanent = true;
+  override readonly name = 'PermanentError';
 }
 
 /** The one policy deciding retry or dead letter: errors flagged `permanent` (bad messages, broken rules) are not retried. */

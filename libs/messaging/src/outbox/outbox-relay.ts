@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { poolOf } from '@homestore/platform';
+import { poolOf } from '@homestore/persistence';
 import { crashPoint } from '../crash-points';
 import type { MessagingMetrics } from '../metrics';
 import { OUTBOX_CHANNEL } from '../migrations';

@@ -1,0 +1,13 @@
+/**
+ * A business rule broken by a request, with a stable code `AREA.REASON` such as `ORDER.NOT_CANCELABLE`. Domain code
+ * throws it and knows nothing of HTTP: the one HTTP error filter (libs/platform) answers it by its reason.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
