@@ -30,7 +30,7 @@ const config: Config = {
   // after the last test (not found yet: try --detectOpenHandles). A runner that never exits would hang CI.
   forceExit: true,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts', '<rootDir>/docs/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

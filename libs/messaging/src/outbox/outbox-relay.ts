@@ -111,7 +111,12 @@ export class OutboxRelay {
       do {
         this.again = false;
         connection = await this.lead();
-        if (!connection) return;
+        // Another instance leads: this one has just reached the database and is ready to take over. What failed
+        // before (say, while the database restarted) is no longer true.
+        if (!connection) {
+          this.lastError = undefined;
+          return;
+        }
         while ((await this.publishBatch(connection)) === this.options.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
       if (this.published.length) {
