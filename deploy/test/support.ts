@@ -147,7 +147,9 @@ export function k8sFiles(): { file: string; objects: any[] }[] {
 /** Validates one object against the Kubernetes JSON schema of its apiVersion and kind (kubernetes-models). */
 export function schemaErrors(object: K8sObject): string | null {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : [null, object.apiVersion];
-  const modulePath = ['kubernetes-models', ...(group ? [group] : []), version, object.kind].join('/');
+  // The Prometheus operator's resources (PrometheusRule, ServiceMonitor) have models of their own.
+  const models = group === 'monitoring.coreos.com' ? '@kubernetes-models/prometheus-operator' : 'kubernetes-models';
+  const modulePath = [models, ...(group ? [group] : []), version, object.kind].join('/');
   let Model: new (data: unknown) => { validate(): void };
   try {
     Model = require(modulePath)[object.kind];

@@ -16,15 +16,19 @@ import { forgetGroups, shopGroups, startGroupsAtTheEnd } from '@homestore/testin
 export const ROOT = join(__dirname, '..', '..');
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const SERVICES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message'] as const;
+export const SERVICES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message'] as const;
 export type Service = (typeof SERVICES)[number] | 'gateway';
 
 export interface Proc {
   name: Service;
+  /** 1 for an app's first process, 2 for its second replica, ... */
+  instance: number;
   url: string;
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | string>;
+  /** What it was started with, so that it can be started again the same way. */
+  env: Record<string, string>;
 }
 
 export interface Shop {
@@ -33,8 +37,14 @@ export interface Shop {
   clerk: { email: string; password: string };
   /** Put before every consumer group name of this run (CONSUMER_GROUP_PREFIX). */
   groupPrefix: string;
+  /** Each app's database of this run. */
+  databases: Record<(typeof SERVICES)[number], string>;
   /** SIGTERM to every process, wait for them, then drop this run's databases. Never throws. */
   stop(): Promise<void>;
+  /** Starts `proc` again as it was (same port, database and groups) once it has exited; the new process replaces it. */
+  restart(proc: Proc): Proc;
+  /** Starts one more replica of an app (a port of its own, the same database and groups). */
+  addInstance(name: Service): Promise<Proc>;
 }
 
 export function freePort(): Promise<number> {
@@ -46,7 +56,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-function launch(name: Service, env: Record<string, string>, nodeArgs: string[] = []): Proc {
+function launch(name: Service, env: Record<string, string>, nodeArgs: string[] = [], instance = 1): Proc {
   const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
@@ -57,7 +67,7 @@ function launch(name: Service, env: Record<string, string>, nodeArgs: string[] =
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  return { name, url: `http://127.0.0.1:${env.PORT}`, child, output: () => output, exited };
+  return { name, instance, url: `http://127.0.0.1:${env.PORT}`, child, output: () => output, exited, env };
 }
 
 async function dropDatabases(names: string[]): Promise<void> {
@@ -76,7 +86,14 @@ async function dropDatabases(names: string[]): Promise<void> {
  * starting at the topics' current ends (startGroupsAtTheEnd) and deleted with their dead-letter topics by `stop`.
  */
 export async function startShop(
-  options: { env?: Record<string, string>; perApp?: Partial<Record<Service, Record<string, string>>>; readyTimeoutMs?: number; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    perApp?: Partial<Record<Service, Record<string, string>>>;
+    readyTimeoutMs?: number;
+    nodeArgs?: string[];
+    /** Processes per app (default 1): replicas share the app's database and consumer groups; the gateway calls the first. */
+    instances?: Partial<Record<Service, number>>;
+  } = {},
 ): Promise<Shop> {
   const run = randomUUID().slice(0, 8);
   const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (s) => [s, await freePort()]))) as Record<Service, number>;
@@ -87,6 +104,25 @@ export async function startShop(
   const kafka = createKafka('shop-e2e', BROKERS);
   const common = { AUTH_JWKS_URL: `${url('user')}/.well-known/jwks.json`, CONSUMER_GROUP_PREFIX: prefix, ...options.env };
   const procs: Proc[] = [];
+  const restart = (proc: Proc): Proc => {
+    const again = launch(proc.name, proc.env, options.nodeArgs, proc.instance);
+    procs.splice(procs.indexOf(proc), 1, again);
+    return again;
+  };
+  const appEnv = (s: (typeof SERVICES)[number], port: number) => ({
+    ...common,
+    PORT: String(port),
+    DATABASE_NAME: `hs_e2e_${s}_${run}`,
+    ...(s === 'user' && { STORE_ADMIN_EMAIL: clerk.email, STORE_ADMIN_PASSWORD: clerk.password }),
+    ...options.perApp?.[s],
+  });
+  const addInstance = async (name: Service): Promise<Proc> => {
+    if (name === 'gateway') throw new Error('the gateway runs once');
+    const instance = Math.max(0, ...procs.filter((p) => p.name === name).map((p) => p.instance)) + 1;
+    const proc = launch(name, appEnv(name, await freePort()), options.nodeArgs, instance);
+    procs.push(proc);
+    return proc;
+  };
   const stop = async () => {
     await Promise.all(
       procs.map(async (p) => {
@@ -103,26 +139,26 @@ export async function startShop(
     // Before any app of this run publishes (the order app's product replica still gets the catalog: this run's
     // store announces it when it starts).
     await startGroupsAtTheEnd(kafka, prefix, shopGroups());
-    for (const s of SERVICES) {
-      procs.push(
-        launch(s, {
-          ...common,
-          PORT: String(ports[s]),
-          DATABASE_NAME: `hs_e2e_${s}_${run}`,
-          ...(s === 'user' && { STORE_ADMIN_EMAIL: clerk.email, STORE_ADMIN_PASSWORD: clerk.password }),
-          ...options.perApp?.[s],
-        }, options.nodeArgs),
-      );
-    }
+    for (const s of SERVICES) procs.push(launch(s, appEnv(s, ports[s]), options.nodeArgs));
     const upstreams = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, url(s)]));
     const gateway = launch('gateway', { ...common, ...upstreams, PORT: String(ports.gateway), ...options.perApp?.gateway }, options.nodeArgs);
     procs.push(gateway);
     await untilReady(gateway, procs, options.readyTimeoutMs ?? 90_000);
-    return { gateway: gateway.url, procs, clerk, groupPrefix: prefix, stop };
+    // Replicas once the first processes have migrated their databases.
+    const replicas: Proc[] = [];
+    for (const s of SERVICES) for (let i = 1; i < (options.instances?.[s] ?? 1); i++) replicas.push(await addInstance(s));
+    await Promise.all(replicas.map((p) => untilProcReady(p, options.readyTimeoutMs ?? 90_000)));
+    const byApp = Object.fromEntries(SERVICES.map((s) => [s, `hs_e2e_${s}_${run}`])) as Shop['databases'];
+    return { gateway: gateway.url, procs, clerk, groupPrefix: prefix, databases: byApp, stop, restart, addInstance };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Resolves once one process answers its /health/ready with 200; throws if it exits or the time runs out. */
+export async function untilProcReady(proc: Proc, timeoutMs: number): Promise<void> {
+  await untilReady(proc, [proc], timeoutMs);
 }
 
 async function untilReady(gateway: Proc, procs: Proc[], timeoutMs: number): Promise<void> {
@@ -153,9 +189,9 @@ export interface Answer {
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 /** One JSON call to the gateway. */
-export function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
+export function call(base: string, method: string, path: string, token?: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Answer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...extraHeaders };
   if (token) headers.authorization = `Bearer ${token}`;
   if (payload !== undefined) headers['content-type'] = 'application/json';
   return new Promise((resolve, reject) => {
@@ -197,7 +233,8 @@ export async function logIn(base: string, email: string, password: string): Prom
 /**
  * Runs `work` while one app's process is stopped (SIGSTOP): it answers nothing and consumes nothing, as a service
  * stalled mid-saga would, and holds its partitions; SIGCONT afterwards, always. Keep `work` well under the consumer
- * session timeout (30 s), or the broker gives the app's partitions away and the test no longer stages what it meant to.
+ * session timeout (CONSUMER_SESSION_TIMEOUT_MS, 6 s), or the broker gives the app's partitions away and the test no
+ * longer stages what it meant to.
  */
 export async function whilePaused<T>(shop: Shop, name: Service, work: () => Promise<T>): Promise<T> {
   const proc = shop.procs.find((p) => p.name === name);

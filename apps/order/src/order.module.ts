@@ -6,8 +6,10 @@ import { CancelOrder } from './application/cancel-order';
 import { OrderQueries } from './application/order-queries';
 import { OrderSaga } from './application/order-saga';
 import { PlaceOrder } from './application/place-order';
+import { SagaDeadlineWatch } from './application/saga-deadlines';
 import { orderMigrations } from './infrastructure/migrations';
 import { OrderRepository } from './infrastructure/order.repository';
+import { OverdueOrders } from './infrastructure/overdue-orders';
 import { ProductReplica } from './infrastructure/product-replica.repository';
 import { DeliveryEventsHandler } from './interface/delivery-events.handler';
 import { OrdersController } from './interface/orders.controller';
@@ -32,11 +34,13 @@ export class OrderModule {
       controllers: [OrdersController, ProductEventsHandler, PaymentEventsHandler, StoreEventsHandler, DeliveryEventsHandler],
       providers: [
         OrderRepository,
+        OverdueOrders,
         ProductReplica,
         PlaceOrder,
         CancelOrder,
         OrderQueries,
         OrderSaga,
+        SagaDeadlineWatch,
       ],
     };
   }

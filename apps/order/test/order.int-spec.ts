@@ -344,16 +344,20 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     await eventually('myPage REJECTED', () => myPageOf(orderId), (p) => p.status === 'REJECTED' && p.paymentStatus === 'FAILED');
   });
 
-  it('cancels: 202 CANCELING, then CANCELED once payment and store settled; 409 when no longer cancelable; 404 for others', async () => {
+  it('cancels: 202 CANCELING, then CANCELED once payment and store settled; the same answer to a retried cancel; 409 when no longer cancelable; 404 for others', async () => {
     const orderId = await place();
     expect(await call('POST', `/orders/${orderId}/cancel`, bobToken)).toMatchObject({ status: 404, body: { code: 'ORDER.NOT_FOUND' } });
     expect((await call('GET', `/orders/${orderId}`, bobToken)).status).toBe(404);
     expect((await call('POST', `/orders/not-a-uuid/cancel`, aliceToken)).status).toBe(404);
     expect(await call('POST', `/orders/${orderId}/cancel`, aliceToken)).toEqual({ status: 202, body: { id: orderId, status: 'CANCELING' } });
-    expect(await call('POST', `/orders/${orderId}/cancel`, aliceToken)).toMatchObject({ status: 409, body: { code: 'ORDER.NOT_CANCELABLE' } });
+    // A retry after a lost answer: the same answer, and OrderCanceled announced once.
+    expect(await call('POST', `/orders/${orderId}/cancel`, aliceToken)).toEqual({ status: 202, body: { id: orderId, status: 'CANCELING' } });
     await saga(orderId).storeCanceled();
     await saga(orderId).declined();
     await eventually('order CANCELED', () => statusOf(orderId), (o) => o.status === 'CANCELED');
+    expect(await call('POST', `/orders/${orderId}/cancel`, aliceToken)).toEqual({ status: 202, body: { id: orderId, status: 'CANCELED' } });
+    const canceledEvents = async () => (await readWholeTopic(kafka, Topics.Order)).map((m) => decodeEnvelope(m.value)).filter((e) => e.orderId === orderId && e.eventType === 'OrderCanceled');
+    expect(await eventually('OrderCanceled on the wire', canceledEvents, (l) => l.length >= 1)).toHaveLength(1);
     await eventually('myPage CANCELED', () => myPageOf(orderId), (p) => p.status === 'CANCELED' && p.history?.map((h: any) => h.eventType).includes('OrderCanceled'));
     expect((await call('GET', `/mypage/orders/${orderId}`, bobToken)).status).toBe(404);
 

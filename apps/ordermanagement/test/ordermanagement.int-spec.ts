@@ -330,7 +330,7 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
       expect(await stockOf(productId)).toBe(1);
     });
 
-    it('lets a clerk accept a received order (OrderAccepted with the delivery details), and only once', async () => {
+    it('lets a clerk accept a received order (OrderAccepted with the delivery details), once; a retried accept answers the same', async () => {
       const productId = await newProduct(2);
       const orderId = randomUUID();
       await publish(PaymentApproved, [paymentApproved(orderId, [{ productId, quantity: 1 }])]);
@@ -344,7 +344,16 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
         payload: { orderId, items: [{ productId, quantity: 1 }], deliveryAddress: 'Seoul, Gangnam-gu, Teheran-ro 123', deliveryPhone: '010-1234-5678' },
       });
       expect(Object.keys(event.payload).sort()).toEqual(Object.keys(eventFixture('OrderAccepted').payload as object).sort());
-      expect(await call('POST', `/store/orders/${orderId}/accept`, undefined, store)).toMatchObject({ status: 409, body: { statusCode: 409, code: 'STORE.ORDER_NOT_RECEIVED' } });
+      // The clerk's retry after a lost answer: the same answer, and nothing announced again.
+      const again = await call('POST', `/store/orders/${orderId}/accept`, undefined, store);
+      expect(again).toMatchObject({ status: 200, body: accepted.body });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await eventsOfOrder(orderId, 2)).toHaveLength(2);
+      // A canceled order cannot be accepted.
+      const canceledId = randomUUID();
+      await publish(OrderCanceled, [{ orderId: canceledId, customerId: randomUUID() }]);
+      await eventsOfOrder(canceledId, 1);
+      expect(await call('POST', `/store/orders/${canceledId}/accept`, undefined, store)).toMatchObject({ status: 409, body: { statusCode: 409, code: 'STORE.ORDER_NOT_RECEIVED' } });
       expect((await call('POST', `/store/orders/${randomUUID()}/accept`, undefined, store)).body.code).toBe('STORE.ORDER_NOT_FOUND');
       expect((await call('POST', '/store/orders/not-a-uuid/accept', undefined, store)).status).toBe(404);
     });

@@ -59,5 +59,20 @@ export class UserConfig extends ServiceConfig {
 
   @MinLength(8) @MaxLength(200) @NotTheLocalDefaultInProduction(LOCAL_STORE_ADMIN.password)
   STORE_ADMIN_PASSWORD: string = LOCAL_STORE_ADMIN.password;
-}
 
+  /** Failed logins allowed per window for one account from one client address (then 429 AUTH.TOO_MANY_ATTEMPTS). */
+  @IsInt() @Min(1) @Max(1000)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_CLIENT: number = 5;
+
+  /** Failed logins allowed per window for one account from any address. */
+  @IsInt() @Min(1) @Max(10_000)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: number = 20;
+
+  /** Failed logins allowed per window from one client address, whatever the accounts. */
+  @IsInt() @Min(1) @Max(10_000)
+  LOGIN_MAX_FAILURES_PER_CLIENT: number = 30;
+
+  /** The window failed logins are counted in; a key at its limit waits for the end of its window. */
+  @IsInt() @Min(1) @Max(3600)
+  LOGIN_FAILURE_WINDOW_SECONDS: number = 60;
+}

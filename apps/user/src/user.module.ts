@@ -4,6 +4,7 @@ import { MessagingModule } from '@homestore/messaging';
 import { DatabaseModule, PlatformModule } from '@homestore/platform';
 import { SigningKeys, TokensModule } from './access-tokens';
 import { userMigrations } from './infrastructure/migrations';
+import { LoginThrottle } from './login-throttle';
 import { UserConfig } from './user.config';
 import { UserEntity } from './user.entity';
 import { AuthController, JwksController, UsersController } from './users.controller';
@@ -23,7 +24,7 @@ export class UserModule {
         AuthModule.forRoot({ imports: [TokensModule], jwksSource: SigningKeys }),
       ],
       controllers: [AuthController, UsersController, JwksController],
-      providers: [UsersService, StoreClerk],
+      providers: [UsersService, StoreClerk, LoginThrottle],
     };
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { AuthUser, CurrentUser, Public, Roles } from '@homestore/auth';
 import { AccessToken, SigningKeys } from './access-tokens';
 import { LoginBody, SignupBody, UpdateProfileBody } from './dto';
@@ -17,9 +18,16 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  logIn(@Body() body: LoginBody): Promise<AccessToken> {
-    return this.users.logIn(body.email, body.password);
+  logIn(@Body() body: LoginBody, @Req() req: Request): Promise<AccessToken> {
+    return this.users.logIn(body.email, body.password, clientIpOf(req));
   }
+}
+
+/** The client's address: the gateway replaces X-Forwarded-For with it (any the client sent is dropped). */
+function clientIpOf(req: Request): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress || 'unknown';
 }
 
 @Roles('customer', 'store')

@@ -7,6 +7,7 @@ import { DomainError } from '@homestore/domain';
 import { Outbox } from '@homestore/messaging';
 import { inUnitOfWork } from '@homestore/persistence';
 import { AccessToken, AccessTokens } from './access-tokens';
+import { LoginThrottle } from './login-throttle';
 import { hashPassword, passwordMatches } from './passwords';
 import { UserConfig } from './user.config';
 import { profileOf, UserEntity, UserProfile } from './user.entity';
@@ -34,6 +35,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly tokens: AccessTokens,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** Opens an account; 409 USER.EMAIL_TAKEN if the email is taken in any letter case. */
@@ -55,10 +57,18 @@ export class UsersService {
     return user;
   }
 
-  /** An access token for the right email (any case) and password; one answer for every wrong pair. */
-  async logIn(email: string, password: string): Promise<AccessToken> {
+  /**
+   * An access token for the right email (any case) and password; one answer for every wrong pair. Failed logins are
+   * limited per account and per client address (LoginThrottle): past a limit, 429 until its window ends.
+   */
+  async logIn(email: string, password: string, clientIp: string): Promise<AccessToken> {
+    await this.throttle.assertMayTry(email, clientIp);
     const user = await this.byEmail(this.dataSource.manager, email);
-    if (!(await passwordMatches(user?.passwordHash, password))) throw invalidCredentials();
+    if (!(await passwordMatches(user?.passwordHash, password))) {
+      await this.throttle.failed(email, clientIp);
+      throw invalidCredentials();
+    }
+    await this.throttle.succeeded(email, clientIp);
     return this.tokens.issue({ id: user!.id, role: user!.role });
   }
 

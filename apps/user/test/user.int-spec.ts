@@ -170,6 +170,35 @@ describe('user service (real Kafka and PostgreSQL)', () => {
     expect(unknownEmail.body).toEqual(wrongPassword.body);
   });
 
+  it('throttles failed logins per account and client address: 429 AUTH.TOO_MANY_ATTEMPTS with Retry-After, alike for an unknown account, not for the owner elsewhere', async () => {
+    const attempt = (who: string, password: string, ip: string) => call(base, 'POST', '/auth/login', { email: who, password }, { 'x-forwarded-for': ip });
+    for (let i = 0; i < 5; i++) expect((await attempt(email, 'wrong guess!', '203.0.113.7')).status).toBe(401);
+    // Past the limit the right password is refused too: guessing gets nowhere faster.
+    const refused = await attempt(email, account.password, '203.0.113.7');
+    expect(refused).toMatchObject({ status: 429, body: { statusCode: 429, code: 'AUTH.TOO_MANY_ATTEMPTS' } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    // The owner, from another address, is not kept out.
+    expect((await attempt(email, account.password, '198.51.100.1')).status).toBe(200);
+    // An account that does not exist is answered the same way: nothing tells it apart.
+    const nobody = `nobody.${randomUUID()}@example.com`;
+    for (let i = 0; i < 5; i++) expect((await attempt(nobody, 'wrong guess!', '203.0.113.8')).body).toEqual((await attempt(email, 'wrong guess!', '203.0.113.9')).body);
+    expect((await attempt(nobody, 'wrong guess!', '203.0.113.8')).body).toEqual({ ...refused.body, message: expect.stringMatching(/^Too many failed logins/) });
+  });
+
+  it('lifts the throttle when its window ends', async () => {
+    const shortWindow = await startUserApp(database, { LOGIN_FAILURE_WINDOW_SECONDS: '1' });
+    try {
+      const attempt = (password: string) => call(shortWindow.base, 'POST', '/auth/login', { email, password }, { 'x-forwarded-for': '192.0.2.44' });
+      for (let i = 0; i < 5; i++) expect((await attempt('wrong guess!')).status).toBe(401);
+      expect((await attempt(account.password)).status).toBe(429);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await attempt(account.password)).status).toBe(200);
+    } finally {
+      await shortWindow.app.close();
+    }
+  });
+
   it('updates the profile with PATCH /users/me and publishes UserProfileUpdated with the whole contact snapshot', async () => {
     const patched = await call(base, 'PATCH', '/users/me', { phone: '010-9876-5432' }, { authorization: `Bearer ${token}` });
     expect(patched).toMatchObject({ status: 200, body: { id: userId, email, name: 'Kim Minji', phone: '010-9876-5432', role: 'customer' } });

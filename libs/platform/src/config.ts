@@ -77,6 +77,20 @@ export class ServiceConfig {
   CONSUMER_COMMIT_INTERVAL_MS: number = 1000;
 
   /**
+   * How long the broker keeps a silent member in its group (6000, the broker's smallest by default). A member that
+   * dies without leaving (SIGKILL, a lost node) holds its partitions this long: its restart, or the survivors, take
+   * them over within it. The cost: a member that cannot heartbeat for this long (a stop-the-world pause, a run whose
+   * transaction takes longer) is taken out and rejoins, and its uncommitted events come again (the inbox skips them).
+   * Members heartbeat every second, between fetches and while a run waits.
+   */
+  @IsInt() @Min(6000) @Max(300_000)
+  CONSUMER_SESSION_TIMEOUT_MS: number = 6000;
+
+  /** How long a rebalance waits for every member to rejoin; members leave their batch at once when one starts. */
+  @IsInt() @Min(1000) @Max(300_000)
+  CONSUMER_REBALANCE_TIMEOUT_MS: number = 10_000;
+
+  /**
    * Put before every consumer group name (and so in its dead-letter topics' names). Empty in a deployment; a test
    * or benchmark sets it so its apps never share a group with a running shop.
    */

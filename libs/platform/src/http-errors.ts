@@ -91,6 +91,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error((error as Error)?.stack ?? String(error));
     if (res.headersSent) return;
     if (body.code === DATABASE_UNAVAILABLE) res.setHeader('Retry-After', '1');
+    if (error instanceof DomainError && error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

@@ -13,7 +13,7 @@ const storeCanceled: Fact = (o) => o.storeOrderCanceled();
 const shipped: Fact = (o) => o.deliveryStarted();
 const deliveryCanceled: Fact = (o) => o.deliveryCanceled();
 const delivered: Fact = (o) => o.deliveryCompleted();
-const canceledByCustomer: Fact = (o) => o.cancel();
+const canceledByCustomer: Fact = (o) => void o.cancel();
 
 const LINES: OrderLine[] = [
   { productId: 'p1', name: 'Washer', unitPrice: 1_000_000, quantity: 1 },
@@ -104,9 +104,35 @@ describe('Order', () => {
   it.each([
     ['DELIVERED', [paid, received, accepted, shipped, delivered]],
     ['REJECTED', [declined]],
-    ['CANCELING', [canceledByCustomer]],
   ] as const)('refuses to cancel a %s order', (_status, facts) => {
     expect(() => anOrder().given(...facts).build().cancel()).toThrow(OrderNotCancelable);
+  });
+
+  it.each([
+    ['CANCELING', [paid, canceledByCustomer]],
+    ['CANCELED', [paid, canceledByCustomer, refunded, storeCanceled]],
+  ] as const)('takes a cancel of a %s order again as done: nothing changes (a retried cancel is safe)', (status, facts) => {
+    const order = anOrder().given(...facts).build();
+    expect(order.cancel()).toBe(false);
+    expect(order.status).toBe(status);
+  });
+
+  it('cancels an unpaid order whose deadline passed, with PAYMENT_TIMEOUT as its reason, and nothing else', () => {
+    const pending = anOrder().build();
+    expect(pending.cancelUnpaid()).toBe(true);
+    expect([pending.status, pending.statusReason]).toEqual(['CANCELING', 'PAYMENT_TIMEOUT']);
+    storeCanceled(pending);
+    expect([pending.status, pending.statusReason]).toEqual(['CANCELING', 'PAYMENT_TIMEOUT']);
+    refunded(pending); // a late PaymentApproved is refunded
+    expect([pending.status, pending.statusReason]).toEqual(['CANCELED', 'PAYMENT_TIMEOUT']);
+    for (const facts of [[paid], [declined], [canceledByCustomer]]) {
+      const order = anOrder().given(...facts).build();
+      const before = order.status;
+      expect(order.cancelUnpaid()).toBe(false);
+      expect(order.status).toBe(before);
+    }
+    const byCustomer = anOrder().given(canceledByCustomer).build();
+    expect(byCustomer.statusReason).toBeNull();
   });
 
   it('ignores a repeated fact', () => {

@@ -7,7 +7,10 @@ import { OrderNotCancelable } from './order.errors';
 
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'RECEIVED', 'ACCEPTED', 'SHIPPING', 'DELIVERED', 'REJECTED', 'CANCELING', 'CANCELED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export type StatusReason = 'PAYMENT_FAILED' | 'OUT_OF_STOCK' | null;
+/** Why an order was REJECTED, or why it was canceled when the customer did not ask (its saga's deadline passed). */
+export type StatusReason = 'PAYMENT_FAILED' | 'OUT_OF_STOCK' | 'PAYMENT_TIMEOUT' | null;
+/** Who or what canceled an order: the customer, or its deadline while the payment never answered. */
+export type CancelReason = 'CUSTOMER' | 'PAYMENT_TIMEOUT';
 export type PaymentFact = 'NONE' | 'APPROVED' | 'FAILED' | 'REFUNDED' | 'REFUND_FAILED';
 export type StoreFact = 'NONE' | 'RECEIVED' | 'OUT_OF_STOCK' | 'ACCEPTED' | 'CANCELED';
 export type DeliveryFact = 'NONE' | 'STARTED' | 'CANCELED' | 'COMPLETED';
@@ -28,6 +31,8 @@ export interface OrderState {
   store: StoreFact;
   delivery: DeliveryFact;
   cancelRequested: boolean;
+  /** Set with cancelRequested (null for orders canceled before reasons were kept: the customer). */
+  cancelReason?: CancelReason | null;
 }
 
 const TERMINAL: OrderStatus[] = ['DELIVERED', 'REJECTED', 'CANCELED'];
@@ -39,7 +44,7 @@ export class Order {
   /** A new order, priced by the caller from the product replica. */
   static place(id: string, customerId: string, items: OrderLine[]): Order {
     const totalAmount = items.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0);
-    return new Order({ id, customerId, items, totalAmount, payment: 'NONE', store: 'NONE', delivery: 'NONE', cancelRequested: false });
+    return new Order({ id, customerId, items, totalAmount, payment: 'NONE', store: 'NONE', delivery: 'NONE', cancelRequested: false, cancelReason: null });
   }
 
   static restore(state: OrderState): Order {
@@ -66,7 +71,9 @@ export class Order {
   }
 
   get statusReason(): StatusReason {
-    if (this.status !== 'REJECTED') return null;
+    const status = this.status;
+    if (status === 'CANCELING' || status === 'CANCELED') return this.state.cancelReason === 'PAYMENT_TIMEOUT' ? 'PAYMENT_TIMEOUT' : null;
+    if (status !== 'REJECTED') return null;
     return this.state.payment === 'FAILED' ? 'PAYMENT_FAILED' : 'OUT_OF_STOCK';
   }
 
@@ -74,10 +81,27 @@ export class Order {
     return TERMINAL.includes(this.status);
   }
 
-  /** The customer's cancel: allowed from PENDING up to SHIPPING. */
-  cancel(): void {
+  /**
+   * The customer's cancel: allowed from PENDING up to SHIPPING. Asked again once the order is CANCELING or CANCELED it
+   * changes nothing (a retry after a lost answer): true only when this call canceled it.
+   */
+  cancel(): boolean {
+    if (this.state.cancelRequested) return false;
     if (!CANCELABLE.includes(this.status)) throw new OrderNotCancelable(this.state.id, this.status);
     this.state.cancelRequested = true;
+    this.state.cancelReason = 'CUSTOMER';
+    return true;
+  }
+
+  /**
+   * The saga's deadline passed while the payment never answered: the order is canceled as a customer's cancel would
+   * be (whatever was done is undone), and says why. Only a PENDING order: true when this call canceled it.
+   */
+  cancelUnpaid(): boolean {
+    if (this.status !== 'PENDING') return false;
+    this.state.cancelRequested = true;
+    this.state.cancelReason = 'PAYMENT_TIMEOUT';
+    return true;
   }
 
   paymentApproved(): void {

@@ -33,6 +33,7 @@ interface OrderRow {
   store: OrderState['store'];
   delivery: OrderState['delivery'];
   cancel_requested: boolean;
+  cancel_reason: OrderState['cancelReason'];
   status: OrderStatus;
   status_reason: StatusReason;
   created_at: Date;
@@ -48,6 +49,7 @@ const toState = (r: OrderRow): OrderState => ({
   store: r.store,
   delivery: r.delivery,
   cancelRequested: r.cancel_requested,
+  cancelReason: r.cancel_reason,
 });
 
 const toView = (r: OrderRow): OrderView => ({
@@ -111,13 +113,15 @@ export class OrderRepository implements AggregateStore<Order> {
   /** Saves each order's facts and derived status, in one statement. */
   async saveMany(em: EntityManager, orders: Order[]): Promise<void> {
     const records = orders.map((order) => {
-      const s = order.snapshot;
-      return { id: s.id, payment: s.payment, store: s.store, delivery: s.delivery, cancel_requested: s.cancelRequested, status: order.status, status_reason: order.statusReason };
+      const { id, payment, store, delivery, cancelRequested, cancelReason } = order.snapshot;
+      return { id, payment, store, delivery, cancel_requested: cancelRequested, cancel_reason: cancelReason ?? null, status: order.status, status_reason: order.statusReason };
     });
     await em.query(
       `UPDATE orders o SET payment = r.payment, store = r.store, delivery = r.delivery, cancel_requested = r.cancel_requested,
-         status = r.status, status_reason = r.status_reason, updated_at = now()
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, payment text, store text, delivery text, cancel_requested boolean, status text, status_reason text)
+         cancel_reason = r.cancel_reason, status = r.status, status_reason = r.status_reason, updated_at = now(),
+         status_since = CASE WHEN o.status = r.status THEN o.status_since ELSE now() END
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, payment text, store text, delivery text, cancel_requested boolean, cancel_reason text,
+         status text, status_reason text)
        WHERE o.id = r.id AND o.id = ANY($2::uuid[])`,
       // The ids again as an array: PostgreSQL guesses 100 rows for jsonb_to_recordset and would scan the whole
       // table for the join; with them it reads these orders by their key.

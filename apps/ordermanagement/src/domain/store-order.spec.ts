@@ -108,7 +108,11 @@ describe('StoreOrder', () => {
       ]);
     });
 
-    it.each([['accepted'], ['outOfStock'], ['canceled']] as const)('refuses a %s order (STORE.ORDER_NOT_RECEIVED)', (state) => {
+    it('changes nothing, and raises nothing, for an order already accepted (a retried accept answers as the first did)', () => {
+      expect(acceptOrder(aStoreOrder().accepted().build())).toEqual({ order: null, stockMoves: [], events: [] });
+    });
+
+    it.each([['outOfStock'], ['canceled']] as const)('refuses a %s order (STORE.ORDER_NOT_RECEIVED)', (state) => {
       expect(() => acceptOrder(aStoreOrder()[state]().build())).toThrow(expect.objectContaining({ code: 'STORE.ORDER_NOT_RECEIVED' }));
     });
   });

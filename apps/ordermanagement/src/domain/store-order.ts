@@ -95,8 +95,12 @@ export function receivePaidOrder(
   return { order: accepted.order, stockMoves: taken(items), events: [...events, ...accepted.events] };
 }
 
-/** A clerk accepts a received order: it is ready to be delivered. */
+/**
+ * A clerk accepts a received order: it is ready to be delivered. Accepting it again changes nothing (a clerk's retry
+ * after a lost answer gets the same answer); any other state refuses.
+ */
 export function acceptOrder(order: StoreOrderState): Decision {
+  if (order.status === 'ACCEPTED') return NOTHING;
   if (order.status !== 'RECEIVED') throw new StoreOrderNotReceived(order.orderId, order.status);
   const { id: storeOrderId, orderId, customerId, items, deliveryAddress, deliveryPhone } = order;
   return {

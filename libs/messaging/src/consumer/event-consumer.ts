@@ -35,7 +35,10 @@ export interface EventConsumerOptions {
   commitIntervalMs?: number;
   /** At most this many records of a partition are handled in one database transaction (1: one per record). */
   maxBatchSize?: number;
+  /** How long a silent member keeps its partitions (default 6000): see ServiceConfig.CONSUMER_SESSION_TIMEOUT_MS. */
   sessionTimeoutMs?: number;
+  /** How long a rebalance waits for the members to rejoin (default 10000). */
+  rebalanceTimeoutMs?: number;
   /**
    * A fetch waits on the broker until it has this many bytes for the group (default 1: the first record), or
    * fetchMaxWaitMs passed (default 500): a quiet group costs two fetches a second and hands a lone record on at
@@ -99,7 +102,8 @@ export class EventConsumer {
     this.fetchLingerMs = options.fetchLingerMs ?? 20;
     this.consumer = options.kafka.consumer({
       groupId: group,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 6000,
+      rebalanceTimeout: options.rebalanceTimeoutMs ?? 10_000,
       // kafkajs heartbeats only between fetches: short waits keep rebalances and shutdown under a second.
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,

@@ -1,0 +1,172 @@
+/**
+ * The faults `npm run chaos` injects, and how long the shop takes to get over each: SIGKILL of an app's process
+ * (restarted at once), of a replica for good, a replica added, SIGKILL of the Kafka broker, an immediate stop of
+ * PostgreSQL. Each answers what it measured; none throws when the shop is slow to recover (the oracle judges).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createKafka } from '@homestore/messaging';
+import { ROOT, Proc, Service, Shop } from '../e2e/shop';
+
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One fault and what was measured: `seconds` from the moment it counts from to the shop having recovered. */
+export interface Recovery {
+  fault: string;
+  /** What the time is measured to (e.g. "ready", "partitions moved"). */
+  until: string;
+  seconds: number | null;
+  /** The target the issue sets for it, in seconds. */
+  target: number;
+  skipped?: string;
+}
+
+async function isReady(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Seconds from `since` until every one of `procs` answers ready, or null past `timeoutMs`. */
+export async function secondsUntilReady(procs: Proc[], since: number, timeoutMs = 90_000): Promise<number | null> {
+  const deadline = since + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await Promise.all(procs.map((p) => isReady(p.url)))).every(Boolean)) return (Date.now() - since) / 1000;
+    await sleep(100);
+  }
+  return null;
+}
+
+/** SIGKILL of one process, started again at once: seconds until it is consuming and ready. */
+export async function killAndRestart(shop: Shop, proc: Proc): Promise<Recovery> {
+  proc.child.kill('SIGKILL');
+  await proc.exited;
+  const since = Date.now();
+  const again = shop.restart(proc);
+  return { fault: `SIGKILL ${proc.name}#${proc.instance}, restarted at once`, until: 'ready and consuming', target: 10, seconds: await secondsUntilReady([again], since) };
+}
+
+/** The groups (as the broker names them) an app's processes are members of. */
+function groupsOf(shop: Shop, app: Service): string[] {
+  const names: Partial<Record<Service, string[]>> = { order: ['order', 'order-mypage'], payment: ['payment'], ordermanagement: ['ordermanagement'], delivery: ['delivery'], message: ['message'] };
+  return (names[app] ?? []).map((g) => `${shop.groupPrefix}${g}`);
+}
+
+/** SIGKILL of a replica that never comes back: seconds until its groups are stable with the survivors only. */
+export async function killForGood(shop: Shop, proc: Proc): Promise<Recovery> {
+  const groups = groupsOf(shop, proc.name);
+  const admin = createKafka('chaos', BROKERS).admin();
+  await admin.connect();
+  try {
+    const before = new Map((await admin.describeGroups(groups)).groups.map((g) => [g.groupId, g.members.length]));
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+    shop.procs.splice(shop.procs.indexOf(proc), 1);
+    const since = Date.now();
+    for (;;) {
+      const { groups: now } = await admin.describeGroups(groups);
+      if (now.every((g) => g.state === 'Stable' && g.members.length === (before.get(g.groupId) ?? 1) - 1)) {
+        return { fault: `SIGKILL ${proc.name}#${proc.instance} for good`, until: 'its partitions taken by the survivors', target: 10, seconds: (Date.now() - since) / 1000 };
+      }
+      if (Date.now() - since > 90_000) return { fault: `SIGKILL ${proc.name}#${proc.instance} for good`, until: 'its partitions taken by the survivors', target: 10, seconds: null };
+      await sleep(100);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** One more replica: seconds until it is ready (it has joined its groups, which rebalanced). */
+export async function addReplica(shop: Shop, app: Service): Promise<Recovery> {
+  const since = Date.now();
+  const proc = await shop.addInstance(app);
+  return { fault: `a new ${app} replica (#${proc.instance})`, until: 'ready and consuming', target: 30, seconds: await secondsUntilReady([proc], since) };
+}
+
+/** The local broker's pid when it is this run's own (started on the test data dir), else why it is not. */
+function ownBroker(): { pid: number } | { skipped: string } {
+  if (process.env.KAFKA_BROKERS && !/^(127\.0\.0\.1|localhost):9092$/.test(process.env.KAFKA_BROKERS)) return { skipped: 'KAFKA_BROKERS names a cluster this run did not start' };
+  if (!/test-data$/.test(process.env.KAFKA_DATA_DIR ?? '')) return { skipped: "the broker is not this run's own (a running shop's, reused): it is not killed" };
+  const pidFile = join(ROOT, '.cache', 'kafka', 'kafka.pid');
+  if (!existsSync(pidFile)) return { skipped: 'no pid file of a local broker' };
+  return { pid: Number(readFileSync(pidFile, 'utf8').trim()) };
+}
+
+/**
+ * SIGKILL of the Kafka broker, started again after `downMs`: seconds from the broker answering again until every
+ * process is ready (its producer connected, each of its groups joined and consuming).
+ */
+export async function killBroker(shop: Shop, downMs: number): Promise<Recovery> {
+  const fault = 'SIGKILL of the Kafka broker, restarted';
+  const until = 'every app ready and consuming, from the broker answering';
+  const own = ownBroker();
+  if ('skipped' in own) return { fault, until, target: 15, seconds: null, skipped: own.skipped };
+  process.kill(own.pid, 'SIGKILL');
+  while (isAlive(own.pid)) await sleep(50);
+  await sleep(downMs);
+  const started = spawnSync(process.execPath, [join(ROOT, 'scripts', 'kafka.mjs'), 'start'], { cwd: ROOT, env: process.env, encoding: 'utf8', timeout: 120_000 });
+  if (started.status !== 0) throw new Error(`the broker did not start again: ${started.stderr || started.stdout}`);
+  const since = Date.now();
+  return { fault, until, target: 15, seconds: await secondsUntilReady(shop.procs, since) };
+}
+
+/** The local PostgreSQL cluster as pg_ctlcluster knows it (Debian), when this run may stop it. */
+function localCluster(): { version: string } | { skipped: string } {
+  const host = new URL(SERVER_URL).hostname;
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) return { skipped: `DATABASE_URL names ${host}, not this machine's server` };
+  if (process.getuid?.() !== 0) return { skipped: 'stopping PostgreSQL needs root' };
+  if (spawnSync('sh', ['-c', 'command -v pg_ctlcluster']).status !== 0 || !existsSync('/etc/postgresql')) return { skipped: 'no pg_ctlcluster (Debian PostgreSQL) here' };
+  const [version] = readdirSync('/etc/postgresql');
+  return version ? { version } : { skipped: 'no cluster under /etc/postgresql' };
+}
+
+async function databaseAnswers(): Promise<boolean> {
+  const client = new Client({ connectionString: `${SERVER_URL.replace(/\/+$/, '')}/postgres`, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * PostgreSQL stopped in immediate mode (a crash: no checkpoint, every connection cut), started again after `downMs`:
+ * seconds from the database answering again until every process is ready.
+ */
+export async function crashDatabase(shop: Shop, downMs: number): Promise<Recovery> {
+  const fault = 'PostgreSQL crashed (immediate stop), restarted';
+  const until = 'every app ready, from the database answering';
+  const cluster = localCluster();
+  if ('skipped' in cluster) return { fault, until, target: 10, seconds: null, skipped: cluster.skipped };
+  const ctl = (action: string, ...args: string[]) =>
+    spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster.version, 'main', action, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const stopped = ctl('stop', '-m', 'immediate');
+  if (stopped.status !== 0) throw new Error(`PostgreSQL did not stop: ${stopped.stderr}`);
+  await sleep(downMs);
+  const started = ctl('start');
+  if (started.status !== 0) throw new Error(`PostgreSQL did not start again: ${started.stderr}`);
+  while (!(await databaseAnswers())) await sleep(100);
+  const since = Date.now();
+  return { fault, until, target: 10, seconds: await secondsUntilReady(shop.procs, since) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
