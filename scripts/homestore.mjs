@@ -499,9 +499,10 @@ function shutdown(procs) {
 
 /**
  * The end-to-end suites start every app as its own process on the real topics and consumer groups; run beside the
- * integration suites they would take partitions from them, so they run after, on their own.
+ * integration suites they would take partitions from them, so they run after, on their own, one file at a time (the
+ * chaos suite kills the broker and PostgreSQL).
  */
-const PHASES = [['--selectProjects', 'unit', 'integration'], ['--selectProjects', 'e2e']];
+const PHASES = [['--selectProjects', 'unit', 'integration'], ['--selectProjects', 'e2e', '--runInBand']];
 
 async function test(args) {
   await useTestBrokerData();

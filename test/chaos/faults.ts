@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createKafka } from '@homestore/messaging';
+import { shopGroups } from '@homestore/testing';
 import { ROOT, Proc, Service, Shop } from '../e2e/shop';
 
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -23,6 +24,8 @@ export interface Recovery {
   /** The target the issue sets for it, in seconds. */
   target: number;
   skipped?: string;
+  /** How the time splits, when it has parts. */
+  detail?: string;
 }
 
 async function isReady(url: string): Promise<boolean> {
@@ -44,6 +47,53 @@ export async function secondsUntilReady(procs: Proc[], since: number, timeoutMs 
   }
   return null;
 }
+
+/** Every consumer group of the shop and the topics it reads, as the broker names them. */
+function shopGroupTopics(shop: Shop): [string, string[]][] {
+  return [...shopGroups()].map(([group, topics]) => [`${shop.groupPrefix}${group}`, topics]);
+}
+
+/**
+ * Seconds from `since` until every group has handled (and committed) everything published before `since`: the proof
+ * that the groups consume again, which readiness alone is not. Null past `timeoutMs`.
+ */
+export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs = 90_000): Promise<number | null> {
+  const admin = createKafka('chaos', BROKERS).admin();
+  const deadline = since + timeoutMs;
+  const groups = shopGroupTopics(shop);
+  let ends: Map<string, Map<number, bigint>> | undefined;
+  try {
+    while (Date.now() < deadline) {
+      try {
+        await admin.connect();
+        if (!ends) {
+          const taken = new Map<string, Map<number, bigint>>();
+          for (const topic of new Set(groups.flatMap(([, topics]) => topics))) {
+            taken.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])));
+          }
+          ends = taken;
+        }
+        let behind = false;
+        for (const [groupId, topics] of groups) {
+          for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+            const end = ends.get(topic);
+            if (partitions.some((p) => BigInt(p.offset) < (end?.get(p.partition) ?? 0n))) behind = true;
+          }
+        }
+        if (!behind) return (Date.now() - since) / 1000;
+      } catch {
+        // the broker (or its group coordinator) is still loading: ask again
+      }
+      await sleep(200);
+    }
+    return null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** The later of two measures (null when either never came). */
+const later = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.max(a, b));
 
 /** SIGKILL of one process, started again at once: seconds until it is consuming and ready. */
 export async function killAndRestart(shop: Shop, proc: Proc): Promise<Recovery> {
@@ -106,16 +156,19 @@ function ownBroker(): { pid: number } | { skipped: string } {
  */
 export async function killBroker(shop: Shop, downMs: number): Promise<Recovery> {
   const fault = 'SIGKILL of the Kafka broker, restarted';
-  const until = 'every app ready and consuming, from the broker answering';
+  const until = 'every app ready and every group caught up with what was sent before, from the broker answering';
   const own = ownBroker();
   if ('skipped' in own) return { fault, until, target: 15, seconds: null, skipped: own.skipped };
   process.kill(own.pid, 'SIGKILL');
   while (isAlive(own.pid)) await sleep(50);
   await sleep(downMs);
-  const started = spawnSync(process.execPath, [join(ROOT, 'scripts', 'kafka.mjs'), 'start'], { cwd: ROOT, env: process.env, encoding: 'utf8', timeout: 120_000 });
+  // The local broker, on this run's data dir (KAFKA_DATA_DIR): KAFKA_BROKERS would make the script look for another.
+  const { KAFKA_BROKERS: _external, ...env } = process.env;
+  const started = spawnSync(process.execPath, [join(ROOT, 'scripts', 'kafka.mjs'), 'start'], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
   if (started.status !== 0) throw new Error(`the broker did not start again: ${started.stderr || started.stdout}`);
   const since = Date.now();
-  return { fault, until, target: 15, seconds: await secondsUntilReady(shop.procs, since) };
+  const [ready, caughtUp] = await Promise.all([secondsUntilReady(shop.procs, since), secondsUntilCaughtUp(shop, since)]);
+  return { fault, until, target: 15, seconds: later(ready, caughtUp), detail: `ready ${ready ?? 'never'}, caught up ${caughtUp ?? 'never'}` };
 }
 
 /** The local PostgreSQL cluster as pg_ctlcluster knows it (Debian), when this run may stop it. */
@@ -147,7 +200,7 @@ async function databaseAnswers(): Promise<boolean> {
  */
 export async function crashDatabase(shop: Shop, downMs: number): Promise<Recovery> {
   const fault = 'PostgreSQL crashed (immediate stop), restarted';
-  const until = 'every app ready, from the database answering';
+  const until = 'every app ready and every group caught up with what was sent before, from the database answering';
   const cluster = localCluster();
   if ('skipped' in cluster) return { fault, until, target: 10, seconds: null, skipped: cluster.skipped };
   const ctl = (action: string, ...args: string[]) =>
@@ -159,7 +212,8 @@ export async function crashDatabase(shop: Shop, downMs: number): Promise<Recover
   if (started.status !== 0) throw new Error(`PostgreSQL did not start again: ${started.stderr}`);
   while (!(await databaseAnswers())) await sleep(100);
   const since = Date.now();
-  return { fault, until, target: 10, seconds: await secondsUntilReady(shop.procs, since) };
+  const [ready, caughtUp] = await Promise.all([secondsUntilReady(shop.procs, since), secondsUntilCaughtUp(shop, since)]);
+  return { fault, until, target: 10, seconds: later(ready, caughtUp), detail: `ready ${ready ?? 'never'}, caught up ${caughtUp ?? 'never'}` };
 }
 
 function isAlive(pid: number): boolean {

@@ -39,7 +39,9 @@ export function createKafka(clientId: string, brokers: string): Kafka {
     brokers: brokers.split(','),
     logLevel: logLevel.WARN,
     logCreator: nestLogCreator,
-    retry: { initialRetryTime: 200, retries: 8 },
+    // Backoff doubles from 200 ms but never waits over 2 s: after a broker restart a client tries again within 2 s
+    // (kafkajs' own 30 s ceiling kept groups idle for half a minute while the broker was back).
+    retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 8 },
   });
 }
 
