@@ -20,8 +20,8 @@ function includes(readme: string): { path: string; block: string }[] {
 }
 
 describe('README code is the real code', () => {
-  it('has a handler and a saga step in the main README', () => {
-    expect(includes('README.md').map((i) => i.path)).toEqual(expect.arrayContaining(['apps/order/src/interface/delivery-events.handler.ts', 'apps/order/src/application/order-saga.ts']));
+  it('has a real handler in the main README', () => {
+    expect(includes('README.md').map((i) => i.path)).toEqual(['apps/order/src/interface/delivery-events.handler.ts']);
   });
 
   it.each(readmes.flatMap((readme) => includes(readme).map((i) => [readme, i.path, i.block] as const)))('%s includes %s exactly as it is', (_readme, path, block) => {

@@ -10,6 +10,7 @@
  * It stops PostgreSQL and the broker only when they are this machine's and this run's own (see faults.ts).
  */
 import { cpus } from 'node:os';
+import { Logger } from '@nestjs/common';
 import { Proc, Service, Shop, startShop } from '../e2e/shop';
 import { addReplica, crashDatabase, killAndRestart, killBroker, killForGood, Recovery } from './faults';
 import { drive, PlacedOrder, stockTheShop } from './load';
@@ -50,6 +51,8 @@ function schedule(shop: Shop, gapMs: number): { name: string; run: () => Promise
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  // The run's own Kafka clients (the oracle's admin) log through Nest: no debug lines among the figures.
+  Logger.overrideLogger(['fatal', 'error', 'warn']);
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const gapMs = options.gapSeconds * 1000;
   log(`chaos: ${cpus().length} cores (${cpus()[0]?.model}), ${options.ratePerSecond} orders/s, faults every ${options.gapSeconds} s, seed ${options.seed}`);
