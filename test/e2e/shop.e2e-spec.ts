@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentApproved } from '@homestore/events';
-import { eventually } from '@homestore/testing';
+import { eventually, walkPages } from '@homestore/testing';
 import { Answer, call, handledSoFar, logIn, newCustomer, Shop, startShop, whilePaused } from './shop';
 
 /*
@@ -23,6 +23,8 @@ describe('the shop, end to end through the gateway', () => {
 
   const address = { deliveryAddress: '12 Teheran-ro, Gangnam-gu, Seoul', deliveryPhone: '010-1234-5678' };
   const get = (path: string, token: string) => call(gw, 'GET', path, token);
+  /** Every row of a paged list (`{ [key]: rows, nextCursor }`), newest first, 200 a page. */
+  const everything = async <T>(path: string, token: string, key: string): Promise<T[]> => (await walkPages<T>((p) => get(p, token), path, key, { limit: 200 })).rows;
   const stockOf = async (productId: string): Promise<number> => (await call(gw, 'GET', `/products/${productId}`)).body.stock;
 
   const orderOf = (items: { productId: string; quantity: number }[], cardToken = 'tok_visa') => ({ items, ...address, payment: { method: 'card', cardToken } });
@@ -60,7 +62,7 @@ describe('the shop, end to end through the gateway', () => {
   const messagesOf = (customer: Customer, orderId: string, types: string[]) =>
     eventually(
       `messages ${types.join(', ')} for order ${orderId}`,
-      async () => ((await get('/messages', customer.token)).body as { type: string; orderId: string | null }[]).filter((m) => m.orderId === orderId),
+      async () => (await everything<{ type: string; orderId: string | null }>('/messages', customer.token, 'messages')).filter((m) => m.orderId === orderId),
       (ms) => types.every((t) => ms.some((m) => m.type === t)),
     );
   const paymentIs = (customer: Customer, orderId: string, status: string) =>
@@ -130,6 +132,52 @@ describe('the shop, end to end through the gateway', () => {
     );
   });
 
+  it('a cart of three products checked out: one order of its lines at their prices, the cart empty, on to SHIPPING', async () => {
+    const made = await Promise.all(
+      [
+        { name: 'Cart Dryer', category: 'laundry', price: 100_000, stock: 10 },
+        { name: 'Cart Oven', category: 'kitchen', price: 250_000, salePrice: 200_000, stock: 10 },
+        { name: 'Cart Fan', category: 'cooling', price: 30_000, stock: 10 },
+      ].map((p) => call(gw, 'POST', '/products', clerk, p)),
+    );
+    expect(made.map((r) => r.status)).toEqual([201, 201, 201]);
+    const ids: string[] = made.map((r) => r.body.id);
+    const shopper = await newCustomer(gw, 'cart');
+    for (const [i, productId] of ids.entries()) {
+      const put = await eventually(
+        `the order service to know product ${productId}`,
+        () => call(gw, 'PUT', `/cart/items/${productId}`, shopper.token, { quantity: i + 1 }),
+        (r) => !(r.status === 422 && r.body?.code === 'ORDER.UNKNOWN_PRODUCT'),
+      );
+      expect(put.status).toBe(200);
+    }
+    const cart = await get('/cart', shopper.token);
+    expect(cart.body.items.map((l: { productId: string; quantity: number; unitPrice: number; available: boolean }) => [l.productId, l.quantity, l.unitPrice, l.available])).toEqual([
+      [ids[0], 1, 100_000, true],
+      [ids[1], 2, 200_000, true],
+      [ids[2], 3, 30_000, true],
+    ]);
+    expect(cart.body.totalAmount).toBe(590_000);
+
+    const checkout = { ...address, payment: { method: 'card', cardToken: 'tok_visa' } };
+    const key = randomUUID();
+    const placed = await call(gw, 'POST', '/cart/checkout', shopper.token, checkout, { 'idempotency-key': key });
+    expect([placed.status, placed.body.status, placed.body.totalAmount]).toEqual([201, 'PENDING', 590_000]);
+    expect(placed.body.items.map((l: { productId: string; quantity: number }) => [l.productId, l.quantity])).toEqual(ids.map((id, i) => [id, i + 1]));
+    expect((await get('/cart', shopper.token)).body).toEqual({ items: [], totalAmount: 0 });
+    expect(await call(gw, 'POST', '/cart/checkout', shopper.token, checkout, { 'idempotency-key': key })).toEqual(placed);
+    const orderId: string = placed.body.id;
+
+    await myPage(shopper, orderId, (r) => r.body.status === 'RECEIVED' && r.body.paymentStatus === 'APPROVED', 'RECEIVED and paid');
+    expect((await get(`/payments/${orderId}`, shopper.token)).body).toMatchObject({ status: 'APPROVED', amount: 590_000 });
+    expect(await Promise.all(ids.map(stockOf))).toEqual([9, 8, 7]);
+    await accept(orderId);
+    await myPage(shopper, orderId, (r) => r.body.status === 'SHIPPING' && r.body.deliveryStatus === 'STARTED', 'SHIPPING');
+    await orderIs(shopper, orderId, 'SHIPPING');
+    const empty = await call(gw, 'POST', '/cart/checkout', shopper.token, checkout);
+    expect([empty.status, empty.body.code]).toEqual([409, 'CART.EMPTY']);
+  });
+
   it('payment declined: REJECTED / PAYMENT_FAILED, stock unchanged, ORDER_REJECTED told', async () => {
     const before = await stockOf(product.id);
     const orderId = (await place(alice, product.id, 1, 'tok_decline')).body.id;
@@ -176,7 +224,7 @@ describe('the shop, end to end through the gateway', () => {
       ...Array(5).fill('RECEIVED null'),
       ...Array(15).fill('REJECTED OUT_OF_STOCK'),
     ]);
-    const storeSide = (await call(gw, 'GET', '/store/orders', clerk)).body as { orderId: string; status: string }[];
+    const storeSide = await everything<{ orderId: string; status: string }>('/store/orders', clerk, 'orders');
     const ids = new Set(orders.map((o) => o.id));
     expect(storeSide.filter((o) => ids.has(o.orderId)).map((o) => o.status).sort()).toEqual([...Array(15).fill('OUT_OF_STOCK'), ...Array(5).fill('RECEIVED')]);
     expect(await stockOf(productId)).toBe(0);
@@ -217,7 +265,7 @@ describe('the shop, end to end through the gateway', () => {
         expect([cancel.status, cancel.body]).toEqual([202, { id, status: 'CANCELING' }]);
         const storeOrder = await eventually(
           `the store to have recorded the cancel of ${id}`,
-          async () => ((await call(gw, 'GET', '/store/orders?status=CANCELED', clerk)).body as { orderId: string }[]).find((o) => o.orderId === id),
+          async () => (await everything<{ orderId: string }>('/store/orders?status=CANCELED', clerk, 'orders')).find((o) => o.orderId === id),
           (o) => o !== undefined,
           15_000,
         );
@@ -229,7 +277,7 @@ describe('the shop, end to end through the gateway', () => {
 
       // Resumed, the payment service charges (OrderPlaced comes first on the order's partition), then refunds.
       const page = await canceledAndRefundedWithStock(orderId, before);
-      const storeOrders = (await call(gw, 'GET', '/store/orders', clerk)).body as { orderId: string; status: string }[];
+      const storeOrders = await everything<{ orderId: string; status: string }>('/store/orders', clerk, 'orders');
       expect(storeOrders.filter((o) => o.orderId === orderId).map((o) => o.status)).toEqual(['CANCELED']);
       expect(page.body.history.map((h: { eventType: string }) => h.eventType)).toEqual(
         expect.arrayContaining(['OrderPlaced', 'OrderCanceled', 'StoreOrderCanceled', 'PaymentApproved', 'PaymentRefunded']),
@@ -290,6 +338,36 @@ describe('the shop, end to end through the gateway', () => {
       expect((await get(`/orders/${orderId}`, alice.token)).body.status).toBe('CANCELED');
       expect((await get(`/payments/${orderId}`, alice.token)).body.status).toBe('REFUND_FAILED');
     });
+  });
+
+  it('pages every list through the gateway: GET /orders, /messages, /mypage and /store/orders, newest first, to nextCursor null; a bad limit or cursor is 400', async () => {
+    const orders = await everything<{ id: string; createdAt: string }>('/orders', alice.token, 'orders');
+    expect(orders.length).toBeGreaterThan(5);
+    expect(orders.map((o) => o.id)).toContain(delivered);
+    expect(orders.map((o) => o.createdAt)).toEqual(orders.map((o) => o.createdAt).sort().reverse());
+    for (const [path, key, token] of [
+      ['/orders', 'orders', alice.token],
+      ['/messages', 'messages', alice.token],
+      ['/mypage', 'orders', alice.token],
+      ['/store/orders', 'orders', clerk],
+    ] as const) {
+      const idsOf = async (limit: number) => (await walkPages<{ id?: string; orderId?: string }>((p) => get(p, token), path, key, { limit })).rows.map((r) => r.id ?? r.orderId);
+      const whole = await idsOf(200);
+      const paged = await idsOf(2);
+      // Late events may still add messages, or move a myPage row to the top (it sorts by its last change): never twice.
+      expect([path, paged.length]).toEqual([path, new Set(paged).size]);
+      const stillThere = path === '/mypage' ? whole.filter((id) => paged.includes(id)) : whole;
+      expect([path, paged.filter((id) => whole.includes(id))]).toEqual([path, stillThere]);
+      expect([path, (await get(`${path}?limit=201`, token)).body]).toEqual([path, expect.objectContaining({ statusCode: 400, code: 'REQUEST.VALIDATION_FAILED' })]);
+    }
+    for (const [path, code, token] of [
+      ['/orders', 'ORDER.INVALID_CURSOR', alice.token],
+      ['/messages', 'MESSAGE.INVALID_CURSOR', alice.token],
+      ['/mypage', 'MYPAGE.INVALID_CURSOR', alice.token],
+      ['/store/orders', 'STORE.INVALID_CURSOR', clerk],
+    ] as const) {
+      expect([path, (await get(`${path}?before=bm9wZQ`, token)).body]).toEqual([path, expect.objectContaining({ statusCode: 400, code })]);
+    }
   });
 
   it("another customer sees none of the first customer's order: 404 everywhere", async () => {

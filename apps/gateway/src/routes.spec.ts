@@ -16,6 +16,11 @@ const DESIGN: [string, string, string, 'public' | 'user' | 'store'][] = [
   ['POST', '/orders/o-1/cancel', 'order', 'user'],
   ['GET', '/mypage', 'order', 'user'],
   ['GET', '/mypage/orders/o-1', 'order', 'user'],
+  ['GET', '/cart', 'order', 'user'],
+  ['PUT', '/cart/items/p-1', 'order', 'user'],
+  ['DELETE', '/cart/items/p-1', 'order', 'user'],
+  ['DELETE', '/cart', 'order', 'user'],
+  ['POST', '/cart/checkout', 'order', 'user'],
   ['GET', '/store/orders?status=RECEIVED', 'ordermanagement', 'store'],
   ['POST', '/store/orders/o-1/accept', 'ordermanagement', 'store'],
   ['GET', '/payments/o-1', 'payment', 'user'],
@@ -48,10 +53,12 @@ describe('route table', () => {
   it('gives the allowed methods of a known path', () => {
     expect(table.match('DELETE', '/products')).toEqual({ allowed: ['GET', 'POST'] });
     expect(table.match('PUT', '/users/me')).toEqual({ allowed: ['GET', 'PATCH'] });
+    expect(table.match('POST', '/cart')).toEqual({ allowed: ['GET', 'DELETE'] });
+    expect(table.match('GET', '/cart/items/p-1')).toEqual({ allowed: ['PUT', 'DELETE'] });
   });
 
   it('knows nothing else', () => {
-    for (const path of ['/', '/admin', '/products/1/2', '/orders//cancel', '//orders', '/Orders', '/users', '/store', '/health/ready', '/products/..', '/products/%2e%2e', '/orders/./cancel']) {
+    for (const path of ['/', '/admin', '/products/1/2', '/orders//cancel', '//orders', '/Orders', '/users', '/store', '/health/ready', '/products/..', '/products/%2e%2e', '/orders/./cancel', '/cart/items', '/cart/checkout/x']) {
       expect([path, table.match('GET', path)]).toEqual([path, undefined]);
     }
   });

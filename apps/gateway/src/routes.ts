@@ -39,6 +39,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/orders/:id/cancel', upstream: 'order', access: 'user' },
   { method: 'GET', path: '/mypage', upstream: 'order', access: 'user' },
   { method: 'GET', path: '/mypage/orders/:id', upstream: 'order', access: 'user' },
+  { method: 'GET', path: '/cart', upstream: 'order', access: 'user' },
+  { method: 'DELETE', path: '/cart', upstream: 'order', access: 'user' },
+  { method: 'PUT', path: '/cart/items/:productId', upstream: 'order', access: 'user' },
+  { method: 'DELETE', path: '/cart/items/:productId', upstream: 'order', access: 'user' },
+  { method: 'POST', path: '/cart/checkout', upstream: 'order', access: 'user' },
 
   { method: 'GET', path: '/payments/:orderId', upstream: 'payment', access: 'user' },
 

@@ -61,6 +61,9 @@ describe('gateway in front of stub upstreams', () => {
       ['GET', '/orders/o-1', 'order'],
       ['POST', '/orders/o-1/cancel', 'order'],
       ['GET', '/mypage/orders/o-1', 'order'],
+      ['PUT', '/cart/items/p-1', 'order'],
+      ['DELETE', '/cart/items/p-1', 'order'],
+      ['POST', '/cart/checkout', 'order'],
       ['GET', '/payments/o-1', 'payment'],
       ['GET', '/deliveries/o-1', 'delivery'],
       ['GET', '/messages', 'message'],
@@ -68,7 +71,7 @@ describe('gateway in front of stub upstreams', () => {
 
     it.each(cases)('%s %s reaches the %s service with its path and query', async (method, path, name) => {
       const token = await accessToken(key);
-      const body = method === 'POST' ? JSON.stringify({ email: 'a@b.c', password: 'secret123' }) : undefined;
+      const body = method === 'POST' || method === 'PUT' ? JSON.stringify({ email: 'a@b.c', password: 'secret123' }) : undefined;
       const res = await call(path, { method, body, headers: { ...bearer(token), ...(body && { 'content-type': 'application/json' }) } });
       expect(res.status).toBe(200);
       if (path === '/.well-known/jwks.json') return;

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope, EventOf, UserProfileUpdated, UserRegistered } from '@homestore/events';
 import type { UnitOfWork } from '@homestore/persistence';
+import { Keyset, Page, PagePosition } from '@homestore/platform';
 import { Contact, Customer, Notification } from './customer';
 import { CustomerRepository } from './customer.repository';
 import { Notice, Notices, NotificationType } from './notices';
@@ -14,6 +15,21 @@ export interface MessageView {
   text: string;
   createdAt: string;
 }
+
+/** A customer's messages, newest first by the time of their event (index notifications_customer_page_idx). */
+const PAGES = new Keyset('created_at', 'id');
+
+interface MessageRow {
+  id: string;
+  type: NotificationType;
+  order_id: string | null;
+  text: string;
+  created_at: Date;
+  page_at: string;
+  page_id: string;
+}
+
+const toView = (r: MessageRow): MessageView => ({ id: r.id, type: r.type, orderId: r.order_id, text: r.text, createdAt: r.created_at.toISOString() });
 
 const contactOf = ({ email, name, phone }: Contact): Contact => ({ email, name, phone });
 
@@ -56,13 +72,17 @@ export class MessagesService {
     this.save(work, customer, customer.notify(notice, event));
   }
 
-  /** The customer's own messages, newest first. */
-  async of(customerId: string): Promise<MessageView[]> {
-    const rows: { id: string; type: NotificationType; order_id: string | null; text: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT id, type, order_id, text, created_at FROM notifications WHERE customer_id = $1 ORDER BY created_at DESC, id DESC`,
-      [customerId],
+  /** A page of the customer's own messages, newest first, after `after` (the last message of the page before). */
+  async page(customerId: string, { limit, after }: { limit: number; after?: PagePosition }): Promise<Page<MessageView>> {
+    const params: unknown[] = [customerId, limit + 1];
+    const where = ['customer_id = $1'];
+    if (after) where.push(PAGES.after(after, params));
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT id, type, order_id, text, created_at, ${PAGES.select} FROM notifications WHERE ${where.join(' AND ')} ORDER BY ${PAGES.orderBy} LIMIT $2`,
+      params,
     );
-    return rows.map((r) => ({ id: r.id, type: r.type, orderId: r.order_id, text: r.text, createdAt: r.created_at.toISOString() }));
+    const page = PAGES.page(rows, limit);
+    return { rows: page.rows.map(toView), next: page.next };
   }
 
   /** Saves the customer, and sends what it left ready once the transaction committed. */

@@ -22,7 +22,7 @@ import { MessageConfig } from '../src/message.config';
 import { MessageModule } from '../src/message.module';
 import { Notices } from '../src/notices';
 import { Contact, Notifier, OutgoingMessage } from '../src/notifier';
-import { call, createTopics, dropDatabase, eventually, KafkaMessage, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
+import { call, createTopics, dropDatabase, eventually, KafkaMessage, startApp, TestIssuer, TestPublisher, walkPages } from '@homestore/testing';
 
 /** Remembers what would have been sent. */
 class RecordingNotifier extends Notifier {
@@ -60,7 +60,12 @@ describe('message service (real Kafka and PostgreSQL)', () => {
     for (const [definition, e] of events) await publisher.send(definition, e);
     await handled(...events.map(([, e]) => e));
   };
-  const messagesOf = async (customerId: string) => call(base, 'GET', '/messages', await issuer.token(customerId));
+  /** The customer's first page of messages (every message, in these tests): `body` is its list. */
+  const messagesOf = async (customerId: string) => {
+    const { status, body } = await call(base, 'GET', '/messages', await issuer.token(customerId));
+    expect(status === 200 ? body.nextCursor : null).toBeNull();
+    return { status, body: status === 200 ? body.messages : body };
+  };
   const sentTo = (ids: string[]) => notifier.sent.filter((s) => ids.includes(s.message.id));
   /** Hands an event to its `@EventPattern` method (`on<EventType>`) in `work`, as the consumer does. */
   const handle = (work: UnitOfWork, e: EventEnvelope) => {
@@ -106,6 +111,7 @@ describe('message service (real Kafka and PostgreSQL)', () => {
     const { status, body } = await messagesOf(customer);
     expect(status).toBe(200);
     expect(body).toEqual([{ id: expect.any(String), type: 'WELCOME', orderId: null, text: 'Welcome to Homestore, Kim Minji!', createdAt: expect.any(String) }]);
+    expect((await call(base, 'GET', '/messages', await issuer.token(customer))).body).toEqual({ messages: body, nextCursor: null });
     expect(sentTo([body[0].id]).map((s) => s.to)).toEqual([{ email: `${customer.slice(0, 8)}@example.com`, name: 'Kim Minji', phone: '010-1234-5678' }]);
     expect((await app.get(DataSource).query(`SELECT count(*)::int AS n FROM notifications WHERE customer_id = $1`, [clerk]))[0].n).toBe(0);
   });
@@ -243,6 +249,62 @@ describe('message service (real Kafka and PostgreSQL)', () => {
     const [notice] = (await messagesOf(customer)).body;
     expect(notice.type).toBe('DELIVERY_STARTED');
     expect(notifier.sent.slice(sentBefore).map((s) => s.message.id)).toEqual([notice.id]);
+  });
+
+  it('pages through 120 messages newest first while more arrive: none skipped or repeated, 50 a page unless told, at most 200; 400 for a bad limit or cursor', async () => {
+    const customer = randomUUID();
+    const token = await issuer.token(customer);
+    const get = (path: string) => call(base, 'GET', path, token);
+    /** A DeliveryStarted for the customer, happened at `occurredAt`. */
+    const started = (occurredAt: string) => ({ ...publisher.envelope(DeliveryStarted, { deliveryId: randomUUID(), orderId: randomUUID(), customerId: customer }), occurredAt });
+    // 120 notices, three at each of 40 instants: ties the page order breaks by id.
+    const instants = Array.from({ length: 40 }, () => new Date((clock += 1000)).toISOString());
+    const first = instants.flatMap((at) => [started(at), started(at), started(at)]);
+    await happened(...first.map((e): [EventDefinition, EventEnvelope] => [DeliveryStarted, e]));
+
+    const all = await walkPages<{ id: string; createdAt: string }>(get, '/messages', 'messages', { limit: 200 });
+    expect(all.pages).toEqual([120]);
+    expect(new Set(all.rows.map((m) => m.id)).size).toBe(120);
+    const keys = all.rows.map((m) => `${m.createdAt}|${m.id}`);
+    expect(keys).toEqual([...new Set(keys)].sort().reverse());
+
+    // Walked 17 at a time while notices keep arriving, handled while the walk goes on: newer ones, and ones of
+    // instants already listed (as out-of-order delivery brings them), behind the page reached and ahead of it.
+    const arriving: EventEnvelope[] = [];
+    const walk = await walkPages<{ id: string }>(get, '/messages', 'messages', {
+      limit: 17,
+      between: async (page) => {
+        const more = [started(new Date((clock += 1000)).toISOString()), started(instants[39 - 4 * page]), started(instants[Math.max(0, 39 - 8 * page)])];
+        arriving.push(...more);
+        for (const e of more) await publisher.send(DeliveryStarted, e);
+      },
+    });
+    await handled(...arriving);
+    const walked = walk.rows.map((m) => m.id);
+    expect(walked.length).toBe(new Set(walked).size); // none repeated
+    expect(walked.filter((id) => all.rows.some((m) => m.id === id))).toEqual(all.rows.map((m) => m.id)); // none skipped, same order
+    expect(walk.pages.slice(0, -1).every((n) => n === 17)).toBe(true);
+    expect(walk.pages.at(-1)).toBeLessThanOrEqual(17);
+
+    // 50 a page unless told, the next page from the cursor; at most 200 a page.
+    const now = await walkPages<{ id: string }>(get, '/messages', 'messages', { limit: 200 });
+    expect(now.rows).toHaveLength(120 + arriving.length);
+    const firstPage = await get('/messages');
+    expect(firstPage.status).toBe(200);
+    expect(firstPage.body.messages.map((m: { id: string }) => m.id)).toEqual(now.rows.slice(0, 50).map((m) => m.id));
+    const secondPage = await get(`/messages?before=${firstPage.body.nextCursor}`);
+    expect(secondPage.body.messages.map((m: { id: string }) => m.id)).toEqual(now.rows.slice(50, 100).map((m) => m.id));
+    expect((await walkPages(get, '/messages', 'messages')).pages).toEqual([50, 50, now.rows.length - 100]);
+    for (const limit of ['0', '201', 'ten', '']) {
+      expect([limit, await get(`/messages?limit=${limit}`)]).toEqual([
+        limit,
+        { status: 400, body: expect.objectContaining({ code: 'REQUEST.VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'limit' })] }) },
+      ]);
+    }
+    const edited = Buffer.from(`2026-02-30T10:00:00.000000Z|${randomUUID()}`).toString('base64url');
+    for (const before of ['bm9wZQ', edited, `${firstPage.body.nextCursor}x`]) {
+      expect([before, await get(`/messages?before=${before}`)]).toEqual([before, { status: 400, body: expect.objectContaining({ code: 'MESSAGE.INVALID_CURSOR' }) }]);
+    }
   });
 
   it("shows each customer only their own messages; the store has none to read here", async () => {

@@ -7,7 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { exportJWK, SignJWT } from 'jose';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { dropDatabase, eventually, forgetGroups, groupsOf, readWholeTopic, startGroupsAtTheEnd } from '@homestore/testing';
+import { dropDatabase, eventually, forgetGroups, groupsOf, readWholeTopic, startGroupsAtTheEnd, walkPages } from '@homestore/testing';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import {
@@ -323,7 +323,8 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     const bobs = await call('GET', '/mypage', bobToken);
     expect(bobs.body.orders.map((o: { orderId: string }) => o.orderId)).not.toContain(orders[0].orderId);
     expect(await call('GET', '/mypage?limit=0', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED' } });
-    expect(await call('GET', '/mypage?limit=101', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED' } });
+    expect(await call('GET', '/mypage?limit=201', aliceToken)).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED', fields: [{ field: 'limit' }] } });
+    expect((await call('GET', '/mypage?limit=200', aliceToken)).body.orders).toEqual(orders);
     expect(await call('GET', '/mypage?before=bm9wZQ', aliceToken)).toMatchObject({ status: 400, body: { code: 'MYPAGE.INVALID_CURSOR' } });
 
     // Of one status only, in the same order, and paged the same way.
@@ -365,7 +366,9 @@ describe('order service (real Kafka and PostgreSQL)', () => {
   });
 
   it('lists only the customer own orders', async () => {
-    const mine = (await call('GET', '/orders', aliceToken)).body;
+    const page = (await call('GET', '/orders', aliceToken)).body;
+    expect(page.nextCursor).toBeNull();
+    const mine = page.orders;
     expect(mine.map((o: { id: string }) => o.id).sort()).toEqual([...orderIds].sort());
     expect(mine[0]).toEqual({
       id: expect.any(String),
@@ -376,6 +379,51 @@ describe('order service (real Kafka and PostgreSQL)', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
+  });
+
+  it('pages through GET /orders newest first while orders keep being placed: none skipped or repeated, 50 a page unless told, at most 200; 400 for a bad limit or cursor', async () => {
+    const carol = randomUUID();
+    const carolToken = await issuer.token(carol);
+    const get = (path: string) => call('GET', path, carolToken);
+    const placeForCarol = async () => expect((await call('POST', '/orders', carolToken, orderBody())).status).toBe(201);
+    // 180 orders of one millisecond, three to each of its microseconds 5 apart (a cursor to the millisecond would skip
+    // rows, and ties are ordered by id), and 25 placed as customers do (created_at is the transaction's start).
+    await app!.get(DataSource).query(
+      `INSERT INTO orders (id, customer_id, items, total_amount, delivery_address, delivery_phone, payment, store, delivery, cancel_requested, status, created_at, updated_at)
+       SELECT gen_random_uuid(), $1, '[]', 800, 'Seoul', '010', 'APPROVED', 'ACCEPTED', 'COMPLETED', false, 'DELIVERED', t, t
+       FROM (SELECT date_trunc('milliseconds', now()) - interval '1 second' + (i / 3) * interval '5 microseconds' AS t FROM generate_series(0, 179) i) AS s`,
+      [carol],
+    );
+    for (let batch = 0; batch < 5; batch++) await Promise.all(Array.from({ length: 5 }, placeForCarol));
+
+    const all = await walkPages<{ id: string; createdAt: string }>(get, '/orders', 'orders', { limit: 200 });
+    expect(all.pages).toEqual([200, 5]);
+    expect(new Set(all.rows.map((o) => o.id)).size).toBe(205);
+    const createdAt = all.rows.map((o) => o.createdAt);
+    expect(createdAt).toEqual([...createdAt].sort().reverse());
+
+    // 7 a page (pages end inside the millisecond and inside ties), an order placed after each page.
+    const walk = await walkPages<{ id: string }>(get, '/orders', 'orders', { limit: 7, between: placeForCarol });
+    expect(walk.rows.map((o) => o.id)).toEqual(all.rows.map((o) => o.id)); // none skipped, none repeated, none of the newer
+    expect(walk.pages).toEqual([...Array(29).fill(7), 2]);
+
+    // 50 a page unless told, the next page from the cursor, the newest orders first.
+    const now = await walkPages<{ id: string }>(get, '/orders', 'orders', { limit: 200 });
+    expect(now.rows.slice(29).map((o) => o.id)).toEqual(all.rows.map((o) => o.id));
+    expect((await walkPages(get, '/orders', 'orders')).pages).toEqual([50, 50, 50, 50, 34]);
+    const firstPage = (await get('/orders')).body;
+    expect((await get(`/orders?before=${firstPage.nextCursor}&limit=3`)).body.orders.map((o: { id: string }) => o.id)).toEqual(now.rows.slice(50, 53).map((o) => o.id));
+    for (const limit of ['0', '201', 'ten']) {
+      expect([limit, await get(`/orders?limit=${limit}`)]).toEqual([
+        limit,
+        { status: 400, body: expect.objectContaining({ code: 'REQUEST.VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'limit' })] }) },
+      ]);
+    }
+    for (const before of ['bm9wZQ', `${firstPage.nextCursor}x`, Buffer.from('2026-11-22T10:00:00.000Z|not-an-id').toString('base64url')]) {
+      expect([before, await get(`/orders?before=${before}`)]).toEqual([before, { status: 400, body: expect.objectContaining({ code: 'ORDER.INVALID_CURSOR' }) }]);
+    }
+    // Nobody else's orders on any page.
+    expect((await walkPages<{ id: string }>((path) => call('GET', path, aliceToken), '/orders', 'orders')).rows.some((o) => now.rows.some((c) => c.id === o.id))).toBe(false);
   });
 
   it('dead-letters an event for an order it does not have', async () => {

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
 import { inLanes, setGroupOffsets } from '@homestore/messaging';
 import { inUnitOfWork, UnitOfWork } from '@homestore/persistence';
-import { call as callApp, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher } from '@homestore/testing';
+import { call as callApp, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher, walkPages } from '@homestore/testing';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
 import { Catalog } from '../src/application/catalog';
 import { DEMO_CATALOG } from '../src/application/demo-catalog';
@@ -207,7 +207,7 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
       expect([await stockOf(a), await stockOf(b)]).toEqual([1, 9]);
       await eventually('the new stock announced', () => productChanges(a), (e) => e.some((x) => x.payload.stock === 1 && x.payload.revision === 2));
       const listed = (await call('GET', '/store/orders?status=RECEIVED', undefined, store)).body;
-      expect(listed[0]).toMatchObject({ orderId, status: 'RECEIVED', deliveryAddress: 'Seoul, Gangnam-gu, Teheran-ro 123' });
+      expect(listed.orders[0]).toMatchObject({ orderId, status: 'RECEIVED', deliveryAddress: 'Seoul, Gangnam-gu, Teheran-ro 123' });
       expect((await call('GET', '/store/orders', undefined, customer)).status).toBe(403);
     });
 
@@ -294,7 +294,7 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
       await handled([late[0].eventId, again[0].eventId]);
       expect(await stockOf(productId)).toBe(4);
       expect(storeEvents(orderId)).toHaveLength(1);
-      expect((await call('GET', '/store/orders?status=CANCELED', undefined, store)).body.find((o: { orderId: string }) => o.orderId === orderId)).toMatchObject({ items: [] });
+      expect((await call('GET', '/store/orders?status=CANCELED', undefined, store)).body.orders.find((o: { orderId: string }) => o.orderId === orderId)).toMatchObject({ items: [] });
     });
 
     it('puts the stock of a received order back when it is canceled, once', async () => {
@@ -359,6 +359,62 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
     });
   });
 
+  describe('GET /store/orders', () => {
+    type Row = { id: string; orderId: string; status: string; createdAt: string };
+    const get = (path: string) => call('GET', path, undefined, store);
+    /** Paid orders of one unit each of `productId`, published at once; their eventIds. */
+    const paidOrders = async (productId: string, n: number) =>
+      (await publish(PaymentApproved, Array.from({ length: n }, () => paymentApproved(randomUUID(), [{ productId, quantity: 1 }])))).map((e) => e.eventId);
+
+    it('pages through the store orders newest first while paid orders keep arriving: none skipped or repeated, 50 a page unless told, at most 200; 400 for a bad limit or cursor', async () => {
+      const productId = await newProduct(1000);
+      // More store orders than the largest page.
+      await handled(await paidOrders(productId, 210));
+      const stored: { n: number }[] = await app.get(DataSource).query(`SELECT count(*)::int AS n FROM store_orders`);
+      expect(stored[0].n).toBeGreaterThan(200);
+
+      const all = await walkPages<Row>(get, '/store/orders', 'orders', { limit: 200 });
+      expect(all.pages).toEqual([200, stored[0].n - 200]);
+      expect(new Set(all.rows.map((o) => o.id)).size).toBe(stored[0].n);
+      const createdAt = all.rows.map((o) => o.createdAt);
+      expect(createdAt).toEqual([...createdAt].sort().reverse());
+
+      // 9 a page, two more paid orders arriving after each page (handled while the walk goes on).
+      const arriving: string[] = [];
+      const walk = await walkPages<Row>(get, '/store/orders', 'orders', { limit: 9, between: async () => arriving.push(...(await paidOrders(productId, 2))) });
+      await handled(arriving);
+      expect(walk.rows.map((o) => o.id)).toEqual(all.rows.map((o) => o.id)); // none skipped, none repeated, none of the newer
+      expect(walk.pages.slice(0, -1).every((n) => n === 9)).toBe(true);
+
+      // Of one status, paged the same way while more of that status arrive.
+      const received = (await walkPages<Row>(get, '/store/orders?status=RECEIVED', 'orders', { limit: 200 })).rows;
+      expect(received.length).toBeGreaterThan(200);
+      expect(new Set(received.map((o) => o.status))).toEqual(new Set(['RECEIVED']));
+      const more: string[] = [];
+      const receivedWalk = await walkPages<Row>(get, '/store/orders?status=RECEIVED', 'orders', { limit: 13, between: async () => more.push(...(await paidOrders(productId, 1))) });
+      await handled(more);
+      expect(receivedWalk.rows.map((o) => o.id)).toEqual(received.map((o) => o.id));
+
+      // 50 a page unless told; the next page from the cursor; at most 200.
+      const now = await walkPages<Row>(get, '/store/orders', 'orders', { limit: 200 });
+      expect(now.rows).toHaveLength(stored[0].n + arriving.length + more.length);
+      const firstPage = (await get('/store/orders')).body;
+      expect(firstPage.orders.map((o: Row) => o.id)).toEqual(now.rows.slice(0, 50).map((o) => o.id));
+      expect((await get(`/store/orders?before=${firstPage.nextCursor}`)).body.orders.map((o: Row) => o.id)).toEqual(now.rows.slice(50, 100).map((o) => o.id));
+      for (const limit of ['0', '201', 'ten']) {
+        expect([limit, await get(`/store/orders?limit=${limit}`)]).toEqual([
+          limit,
+          { status: 400, body: expect.objectContaining({ code: 'REQUEST.VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'limit' })] }) },
+        ]);
+      }
+      for (const before of ['bm9wZQ', `${firstPage.nextCursor}x`]) {
+        expect([before, await get(`/store/orders?status=RECEIVED&before=${before}`)]).toEqual([before, { status: 400, body: expect.objectContaining({ code: 'STORE.INVALID_CURSOR' }) }]);
+      }
+      expect(await get('/store/orders?status=LOST')).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION_FAILED', fields: [{ field: 'status' }] } });
+      expect((await call('GET', '/store/orders', undefined, customer)).status).toBe(403);
+    });
+  });
+
   describe('with STORE_AUTO_ACCEPT=true', () => {
     it('accepts each order right after reserving its stock', async () => {
       await close(); // one instance at a time, each with its own database
@@ -368,7 +424,7 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
       await publish(PaymentApproved, [paymentApproved(orderId, [{ productId: vacuum.id, quantity: 1 }])]);
       const events = await eventsOfOrder(orderId, 2);
       expect(events.map((e) => e.eventType)).toEqual(['StoreOrderReceived', 'OrderAccepted']);
-      expect((await call('GET', '/store/orders?status=ACCEPTED', undefined, store)).body.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
+      expect((await call('GET', '/store/orders?status=ACCEPTED', undefined, store)).body).toEqual({ orders: [expect.objectContaining({ orderId })], nextCursor: null });
       expect(await stockOf(vacuum.id)).toBe(vacuum.stock - 1);
     });
   });

@@ -4,3 +4,4 @@ export * from './health';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './http-errors';
+export * from './paging';

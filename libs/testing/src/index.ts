@@ -112,6 +112,39 @@ export async function call(base: string, method: string, path: string, token?: s
   return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
 }
 
+/** An HTTP answer: its status and its JSON body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Answer = { status: number; body: any };
+
+/**
+ * Walks a paged list (`{ [key]: rows, nextCursor }`, GET /orders, /messages, /store/orders, /mypage) from its first
+ * page to the one whose nextCursor is null, `limit` rows a page (the list's default when unset), and runs `between`
+ * after each page but the last (to make rows arrive while it walks). Throws on any answer but 200; answers every
+ * row in the order served, and the number of rows of each page.
+ */
+export async function walkPages<T>(
+  get: (path: string) => Promise<Answer>,
+  path: string,
+  key: string,
+  { limit, between }: { limit?: number; between?: (page: number) => Promise<unknown> } = {},
+): Promise<{ rows: T[]; pages: number[] }> {
+  const rows: T[] = [];
+  const pages: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = [limit === undefined ? '' : `limit=${limit}`, cursor === null ? '' : `before=${cursor}`].filter(Boolean).join('&');
+    const page = await get(query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path);
+    const wellFormed = Array.isArray(page.body?.[key]) && (page.body.nextCursor === null || typeof page.body.nextCursor === 'string');
+    if (page.status !== 200 || !wellFormed) throw new Error(`GET ${path} page ${pages.length + 1}: ${page.status} ${JSON.stringify(page.body)}`);
+    rows.push(...page.body[key]);
+    pages.push(page.body[key].length);
+    cursor = page.body.nextCursor;
+    if (pages.length > 10_000) throw new Error(`GET ${path}: no last page after 10,000 pages`);
+    if (cursor !== null) await between?.(pages.length);
+  } while (cursor !== null);
+  return { rows, pages };
+}
+
 /** Publishes events as their producer's relay would: keyed, with the envelope headers. */
 export class TestPublisher {
   readonly kafka: Kafka = createKafka('test-publisher', BROKERS);

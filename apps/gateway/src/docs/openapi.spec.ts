@@ -1,3 +1,4 @@
+import type { OpenAPIV3 } from 'openapi-types';
 import { ROUTES } from '../routes';
 import { OPERATIONS, openApiDocument } from './openapi';
 
@@ -15,6 +16,33 @@ describe('OpenAPI document', () => {
       const op = doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]![route.method.toLowerCase() as 'get']!;
       expect([route.path, op.security]).toEqual([route.path, route.access === 'public' ? [] : [{ bearer: [] }]]);
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(route.access === 'public' ? ['429', '503'] : ['401', '429', '503']));
+    }
+  });
+
+  it('takes the body of POST /orders without items for a checkout', () => {
+    const { NewOrder, Checkout } = doc.components!.schemas! as Record<string, { properties: object; required: string[] }>;
+    const { items, ...rest } = NewOrder.properties as Record<string, unknown>;
+    expect(items).toBeDefined();
+    expect(Checkout.properties).toEqual(rest);
+    expect(Checkout.required).toEqual(NewOrder.required.filter((f) => f !== 'items'));
+  });
+
+  it('documents every paged list alike: limit 1–200 (50), before, a page {<items>, nextCursor} and its own INVALID_CURSOR', () => {
+    const paged: Record<string, [items: string, area: string]> = {
+      '/orders': ['orders', 'ORDER'],
+      '/messages': ['messages', 'MESSAGE'],
+      '/mypage': ['orders', 'MYPAGE'],
+      '/store/orders': ['orders', 'STORE'],
+    };
+    for (const [path, [items, area]] of Object.entries(paged)) {
+      const op = doc.paths[path]!.get!;
+      const params = op.parameters as OpenAPIV3.ParameterObject[];
+      expect([path, params.find((p) => p.name === 'limit')]).toEqual([path, expect.objectContaining({ in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })]);
+      expect([path, params.find((p) => p.name === 'before')]).toEqual([path, expect.objectContaining({ in: 'query', schema: { type: 'string' } })]);
+      const { $ref } = (op.responses['200'] as OpenAPIV3.ResponseObject).content!['application/json'].schema as OpenAPIV3.ReferenceObject;
+      const page = doc.components!.schemas![$ref.split('/').pop()!] as OpenAPIV3.SchemaObject;
+      expect([path, page.required, page.properties!.nextCursor]).toEqual([path, [items, 'nextCursor'], expect.objectContaining({ type: 'string', nullable: true })]);
+      expect([path, (op.responses['400'] as OpenAPIV3.ResponseObject).description]).toEqual([path, expect.stringContaining(`${area}.INVALID_CURSOR`)]);
     }
   });
 

@@ -22,6 +22,27 @@ const object = (properties: Record<string, Schema>, required: string[] = Object.
   required,
 });
 
+/** What an order needs besides its lines: POST /cart/checkout's body, and POST /orders' with `items`. */
+const orderDetails: Record<string, Schema> = {
+  deliveryAddress: str(),
+  deliveryPhone: str(),
+  payment: object({ method: str({ enum: ['card'] }), cardToken: str({ description: '`tok_decline` is declined, `tok_refund_fail` cannot be refunded' }) }),
+};
+
+/** A page of a paged list (DESIGN.md, "HTTP API"): `{ [key]: items, nextCursor }`. */
+const pageOf = (key: string, item: Schema): OpenAPIV3.SchemaObject =>
+  object({ [key]: arrayOf(item), nextCursor: { ...str(), nullable: true, description: 'Pass as `before` for the next page; null on the last page' } });
+
+/** `?limit=&before=` of every paged list. */
+const pageParams: OpenAPIV3.ParameterObject[] = [
+  { name: 'limit', in: 'query', schema: int({ minimum: 1, maximum: 200, default: 50 }), description: 'Rows on the page' },
+  { name: 'before', in: 'query', schema: str(), description: 'The nextCursor of the page before' },
+];
+
+/** The 400 of a paged list: its own `<AREA>.INVALID_CURSOR`, or a bad limit (or other field). */
+const pageError = (area: string, also = '') =>
+  error(`\`${area}.INVALID_CURSOR\` (before is no nextCursor of this list), or limit outside 1–200${also} (\`REQUEST.VALIDATION_FAILED\`)`);
+
 const ORDER_STATUS = ['PENDING', 'PAID', 'RECEIVED', 'ACCEPTED', 'SHIPPING', 'DELIVERED', 'REJECTED', 'CANCELING', 'CANCELED'];
 
 const schemas: Record<string, Schema> = {
@@ -44,12 +65,8 @@ const schemas: Record<string, Schema> = {
   Product: object({ id: uuid, name: str(), category: str(), price: int(), salePrice: { ...int(), nullable: true }, stock: int() }),
   NewProduct: object({ name: str(), category: str(), price: int({ minimum: 0 }), salePrice: int({ minimum: 0 }), stock: int({ minimum: 0 }) }, ['name', 'category', 'price', 'stock']),
   ProductChange: object({ name: str(), category: str(), price: int({ minimum: 0 }), salePrice: { ...int({ minimum: 0 }), nullable: true }, stock: int({ minimum: 0 }) }, []),
-  NewOrder: object({
-    items: arrayOf(object({ productId: uuid, quantity: int({ minimum: 1 }) })),
-    deliveryAddress: str(),
-    deliveryPhone: str(),
-    payment: object({ method: str({ enum: ['card'] }), cardToken: str({ description: '`tok_decline` is declined, `tok_refund_fail` cannot be refunded' }) }),
-  }),
+  NewOrder: object({ items: arrayOf(object({ productId: uuid, quantity: int({ minimum: 1 }) })), ...orderDetails }),
+  Checkout: object(orderDetails),
   OrderItem: object({ productId: uuid, name: str(), unitPrice: int(), quantity: int() }),
   Order: object(
     {
@@ -64,6 +81,23 @@ const schemas: Record<string, Schema> = {
     ['id', 'status', 'items', 'totalAmount', 'createdAt'],
   ),
   Canceling: object({ id: uuid, status: str({ enum: ['CANCELING'] }) }),
+  CartItem: object({
+    productId: uuid,
+    name: str(),
+    unitPrice: { ...int(), nullable: true, description: 'The price now (the sale price while on sale); null while the line is not available' },
+    quantity: int({ minimum: 1, maximum: 99 }),
+    lineAmount: { ...int(), nullable: true },
+    available: { type: 'boolean', description: 'Whether the line can be ordered now: the order service knows the product' },
+  }),
+  Cart: object(
+    {
+      items: arrayOf(ref('CartItem')),
+      totalAmount: int({ description: 'The sum of the available lines' }),
+      updatedAt: { ...time, description: 'When the lines last changed; absent on an empty cart' },
+    },
+    ['items', 'totalAmount'],
+  ),
+  CartQuantity: object({ quantity: int({ minimum: 1, maximum: 99 }) }),
   MyPageOrder: object({
     orderId: uuid,
     status: str({ enum: ORDER_STATUS }),
@@ -74,7 +108,8 @@ const schemas: Record<string, Schema> = {
     updatedAt: time,
     history: arrayOf(object({ eventType: str(), occurredAt: time })),
   }),
-  MyPage: object({ orders: arrayOf(ref('MyPageOrder')), nextCursor: { ...str(), nullable: true, description: 'Pass as `before` for the next page; null on the last page' } }),
+  MyPage: pageOf('orders', ref('MyPageOrder')),
+  Orders: pageOf('orders', ref('Order')),
   StoreOrder: object({
     id: uuid,
     orderId: uuid,
@@ -86,6 +121,7 @@ const schemas: Record<string, Schema> = {
     createdAt: time,
     updatedAt: time,
   }),
+  StoreOrders: pageOf('orders', ref('StoreOrder')),
   Payment: object(
     { orderId: uuid, status: str({ enum: ['APPROVED', 'FAILED', 'REFUNDED', 'REFUND_FAILED'] }), amount: int(), reason: str(), updatedAt: time },
     ['orderId', 'status', 'amount', 'updatedAt'],
@@ -98,6 +134,7 @@ const schemas: Record<string, Schema> = {
     text: str(),
     createdAt: time,
   }),
+  Messages: pageOf('messages', ref('Message')),
   Jwks: { type: 'object', properties: { keys: arrayOf({ type: 'object' }) }, required: ['keys'] },
 };
 
@@ -167,9 +204,9 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'GET /store/orders': {
     tag: 'store',
-    summary: 'Orders the store has received',
-    params: [{ name: 'status', in: 'query', schema: str({ enum: ['RECEIVED', 'ACCEPTED', 'CANCELED', 'OUT_OF_STOCK'] }) }],
-    responses: { '200': ok('Store orders', arrayOf(ref('StoreOrder'))) },
+    summary: 'Orders the store has received, newest first, a page at a time',
+    params: [{ name: 'status', in: 'query', schema: str({ enum: ['RECEIVED', 'ACCEPTED', 'CANCELED', 'OUT_OF_STOCK'] }), description: 'Only the orders in this status' }, ...pageParams],
+    responses: { '200': ok('A page of store orders', ref('StoreOrders')), '400': pageError('STORE', ' or an unknown status') },
   },
   'POST /store/orders/:orderId/accept': {
     tag: 'store',
@@ -184,13 +221,48 @@ export const OPERATIONS: Record<string, Operation> = {
     body: ref('NewOrder'),
     responses: { '201': ok('The order, PENDING', ref('Order')), '422': error('`ORDER.UNKNOWN_PRODUCT`: not (yet) in the catalog') },
   },
-  'GET /orders': { tag: 'orders', summary: 'My orders', responses: { '200': ok('Orders', arrayOf(ref('Order'))) } },
+  'GET /orders': {
+    tag: 'orders',
+    summary: 'My orders, newest first, a page at a time',
+    params: pageParams,
+    responses: { '200': ok('A page of my orders', ref('Orders')), '400': pageError('ORDER') },
+  },
   'GET /orders/:id': { tag: 'orders', summary: 'One of my orders', params: [uuidParam('id')], responses: { '200': ok('Order', ref('Order')), '404': error('No such order of mine') } },
   'POST /orders/:id/cancel': {
     tag: 'orders',
     summary: 'Cancel an order (from PENDING up to SHIPPING)',
     params: [uuidParam('id')],
     responses: { '202': ok('Canceling', ref('Canceling')), '404': error('No such order of mine'), '409': error('`ORDER.NOT_CANCELABLE`') },
+  },
+  'GET /cart': { tag: 'cart', summary: 'My cart, each line at its price now', responses: { '200': ok('The cart', ref('Cart')) } },
+  'PUT /cart/items/:productId': {
+    tag: 'cart',
+    summary: 'Put a product in my cart, or change how many it holds',
+    params: [uuidParam('productId')],
+    body: ref('CartQuantity'),
+    responses: {
+      '200': ok('The cart', ref('Cart')),
+      '409': error('`CART.FULL`: the cart holds 100 products already'),
+      '422': error('`ORDER.UNKNOWN_PRODUCT`: not (yet) in the catalog'),
+    },
+  },
+  'DELETE /cart/items/:productId': {
+    tag: 'cart',
+    summary: 'Take a product out of my cart',
+    params: [uuidParam('productId')],
+    responses: { '200': ok('The cart (the same when the product was not in it)', ref('Cart')) },
+  },
+  'DELETE /cart': { tag: 'cart', summary: 'Empty my cart', responses: { '200': ok('The cart, empty', ref('Cart')) } },
+  'POST /cart/checkout': {
+    tag: 'cart',
+    summary: 'Order what my cart holds, as POST /orders would',
+    params: [{ name: 'Idempotency-Key', in: 'header', schema: str(), description: 'The same key gives back the same order (and leaves the cart alone)' }],
+    body: ref('Checkout'),
+    responses: {
+      '201': ok('The order, PENDING, of the cart’s lines at the prices of now; the cart is empty', ref('Order')),
+      '409': error('`CART.EMPTY`'),
+      '422': error('`ORDER.UNKNOWN_PRODUCT`: a line is not available; the cart is left as it was'),
+    },
   },
   'GET /mypage': {
     tag: 'orders',
@@ -202,10 +274,9 @@ export const OPERATIONS: Record<string, Operation> = {
         schema: { type: 'string', enum: ['PENDING', 'PAID', 'RECEIVED', 'ACCEPTED', 'SHIPPING', 'DELIVERED', 'REJECTED', 'CANCELING', 'CANCELED'] },
         description: 'Only the orders in this status',
       },
-      { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-      { name: 'before', in: 'query', schema: str(), description: 'The nextCursor of the page before' },
+      ...pageParams,
     ],
-    responses: { '200': ok('My page', ref('MyPage')), '400': error('`MYPAGE.INVALID_CURSOR`, or limit outside 1–100 or an unknown status (`REQUEST.VALIDATION_FAILED`)') },
+    responses: { '200': ok('A page of my page', ref('MyPage')), '400': pageError('MYPAGE', ' or an unknown status') },
   },
   'GET /mypage/orders/:id': {
     tag: 'orders',
@@ -231,7 +302,12 @@ export const OPERATIONS: Record<string, Operation> = {
     params: [uuidParam('orderId')],
     responses: { '200': ok('Delivery', ref('Delivery')), '404': error('No such delivery') },
   },
-  'GET /messages': { tag: 'users', summary: 'My notifications, newest first', responses: { '200': ok('Messages', arrayOf(ref('Message'))) } },
+  'GET /messages': {
+    tag: 'users',
+    summary: 'My notifications, newest first, a page at a time',
+    params: pageParams,
+    responses: { '200': ok('A page of my notifications', ref('Messages')), '400': pageError('MESSAGE') },
+  },
 };
 
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
@@ -267,6 +343,7 @@ export function openApiDocument(routes: readonly Route[] = ROUTES): OpenAPIV3.Do
     tags: [
       { name: 'users', description: 'Accounts, tokens and notifications' },
       { name: 'products', description: 'The catalog' },
+      { name: 'cart', description: 'The shopping cart, and ordering it' },
       { name: 'orders', description: 'Ordering and following an order' },
       { name: 'store', description: 'For store clerks' },
     ],

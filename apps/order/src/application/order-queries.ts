@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Page, PagePosition } from '@homestore/platform';
 import { OrderNotFound } from '../domain/order.errors';
 import { OrderRepository, OrderView } from '../infrastructure/order.repository';
 
@@ -17,7 +18,8 @@ export class OrderQueries {
     return order;
   }
 
-  list(customerId: string): Promise<OrderView[]> {
-    return this.orders.listOwn(this.dataSource.manager, customerId);
+  /** A page of the customer's orders, newest first. */
+  page(customerId: string, query: { limit: number; after?: PagePosition }): Promise<Page<OrderView>> {
+    return this.orders.pageOwn(this.dataSource.manager, customerId, query);
   }
 }

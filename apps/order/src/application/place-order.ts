@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { OrderPlaced } from '@homestore/events';
 import { Order } from '../domain/order';
 import { priceLines, RequestedLine } from '../domain/pricing';
 import { OrderRepository, OrderView } from '../infrastructure/order.repository';
 import { ProductReplica } from '../infrastructure/product-replica.repository';
 
-export interface PlaceOrderCommand {
+/** What an order needs besides its lines: POST /orders and a cart's checkout both give it. */
+export interface OrderDetails {
   customerId: string;
-  items: RequestedLine[];
   deliveryAddress: string;
   deliveryPhone: string;
   payment: { method: 'card'; cardToken: string };
@@ -17,9 +18,14 @@ export interface PlaceOrderCommand {
   idempotencyKey?: string;
 }
 
+export interface PlaceOrderCommand extends OrderDetails {
+  items: RequestedLine[];
+}
+
 /**
  * Places an order priced from the product replica; the order and OrderPlaced are written by one statement, so they
- * commit together (and cost the shop's busiest write two round trips, not five).
+ * commit together (and cost the shop's busiest write two round trips, not five). The one way an order is placed:
+ * POST /orders runs `execute`; a cart's checkout runs `earlier` and `place` in its own transaction (CheckOutCart).
  */
 @Injectable()
 export class PlaceOrder {
@@ -30,10 +36,23 @@ export class PlaceOrder {
   ) {}
 
   async execute(command: PlaceOrderCommand): Promise<OrderView> {
-    const { customerId, idempotencyKey, deliveryAddress, deliveryPhone, payment } = command;
     const em = this.dataSource.manager;
-    const earlier = idempotencyKey && (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey));
-    if (earlier) return earlier;
+    return (await this.earlier(em, command)) ?? (await this.place(em, command)).order;
+  }
+
+  /** The order this customer already placed with this idempotency key (by POST /orders or a checkout), if any. */
+  async earlier(em: EntityManager, { customerId, idempotencyKey }: OrderDetails): Promise<OrderView | null> {
+    return idempotencyKey ? this.orders.findByIdempotencyKey(em, customerId, idempotencyKey) : null;
+  }
+
+  /**
+   * Prices the lines (ORDER.UNKNOWN_PRODUCT naming those the replica lacks) and writes the order with OrderPlaced by
+   * one statement on `em`: alone, that statement is its own transaction; in a caller's, it commits with the rest.
+   * `placed` is false when a concurrent request with the same idempotency key won: its order is the answer, and only
+   * it is announced.
+   */
+  async place(em: EntityManager, command: PlaceOrderCommand): Promise<{ order: OrderView; placed: boolean }> {
+    const { customerId, idempotencyKey, deliveryAddress, deliveryPhone, payment } = command;
     const prices = await this.replica.pricesOf(em, command.items.map((l) => l.productId));
     const order = Order.place(randomUUID(), customerId, priceLines(command.items, prices));
     const { id: orderId, items, totalAmount } = order.snapshot;
@@ -44,7 +63,7 @@ export class PlaceOrder {
       [{ definition: OrderPlaced, payload: { orderId, customerId, items, totalAmount, deliveryAddress, deliveryPhone, payment } }],
       idempotencyKey,
     );
-    // A concurrent request with the same key won the insert: its order is the answer, and only it is announced.
-    return placed ?? (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey!))!;
+    if (placed) return { order: placed, placed: true };
+    return { order: (await this.orders.findByIdempotencyKey(em, customerId, idempotencyKey!))!, placed: false };
   }
 }

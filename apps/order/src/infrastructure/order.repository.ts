@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Outbox, PendingEvent } from '@homestore/messaging';
 import { AggregateStore, UnitOfWork } from '@homestore/persistence';
+import { Keyset, Page, PagePosition } from '@homestore/platform';
 import { Order, OrderLine, OrderState, OrderStatus, StatusReason } from '../domain/order';
 
 /** An order as the customer sees it. */
@@ -62,6 +63,9 @@ const toView = (r: OrderRow): OrderView => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** A customer's orders, newest first (index orders_customer_page_idx). */
+const PAGES = new Keyset('created_at', 'id');
 
 /**
  * Orders in PostgreSQL: the aggregate's facts, and the status derived from them by the aggregate at every save
@@ -134,8 +138,16 @@ export class OrderRepository implements AggregateStore<Order> {
     return rows.length ? toView(rows[0]) : null;
   }
 
-  async listOwn(em: EntityManager, customerId: string): Promise<OrderView[]> {
-    const rows: OrderRow[] = await em.query(`SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id`, [customerId]);
-    return rows.map(toView);
+  /** A page of the customer's orders, newest first, after `after` (the last order of the page before). */
+  async pageOwn(em: EntityManager, customerId: string, { limit, after }: { limit: number; after?: PagePosition }): Promise<Page<OrderView>> {
+    const params: unknown[] = [customerId, limit + 1];
+    const where = ['customer_id = $1'];
+    if (after) where.push(PAGES.after(after, params));
+    const rows: (OrderRow & { page_at: string; page_id: string })[] = await em.query(
+      `SELECT *, ${PAGES.select} FROM orders WHERE ${where.join(' AND ')} ORDER BY ${PAGES.orderBy} LIMIT $2`,
+      params,
+    );
+    const page = PAGES.page(rows, limit);
+    return { rows: page.rows.map(toView), next: page.next };
   }
 }

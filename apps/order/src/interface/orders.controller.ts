@@ -1,16 +1,18 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { CurrentUser, Roles } from '@homestore/auth';
 import type { AuthUser } from '@homestore/auth';
-import { DomainError } from '@homestore/domain';
+import { PageQuery, Paging } from '@homestore/platform';
 import { CancelOrder } from '../application/cancel-order';
 import { OrderQueries } from '../application/order-queries';
 import { PlaceOrder } from '../application/place-order';
 import { OrderNotFound } from '../domain/order.errors';
 import type { OrderView } from '../infrastructure/order.repository';
 import { PlaceOrderDto } from './dto/place-order.dto';
+import { IdempotencyKey, placedOrder } from './placing';
 
-const MAX_IDEMPOTENCY_KEY = 200;
+/** GET /orders's cursors; a bad one is 400 `ORDER.INVALID_CURSOR`. */
+const ORDERS = new Paging('ORDER', 'GET /orders');
 
 /** An id that is not a UUID names no order: 404 like any other unknown order. */
 function orderId(id: string): string {
@@ -39,17 +41,15 @@ export class OrdersController {
 
   /** The answer is the order as placed (PENDING), also when a retry with the same Idempotency-Key finds it. */
   @Post()
-  async place(@CurrentUser() user: AuthUser, @Body() body: PlaceOrderDto, @Headers('idempotency-key') idempotencyKey?: string) {
-    if (idempotencyKey !== undefined && (!idempotencyKey.trim() || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
-      throw new DomainError('ORDER.INVALID_IDEMPOTENCY_KEY', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
-    }
-    const { id, items, totalAmount, createdAt } = await this.placeOrder.execute({ customerId: user.id, ...body, idempotencyKey });
-    return { id, status: 'PENDING', items, totalAmount, createdAt: createdAt.toISOString() };
+  async place(@CurrentUser() user: AuthUser, @Body() body: PlaceOrderDto, @IdempotencyKey() idempotencyKey?: string) {
+    return placedOrder(await this.placeOrder.execute({ customerId: user.id, ...body, idempotencyKey }));
   }
 
+  /** A page of the customer's orders, newest first; `nextCursor` (null on the last page) asks for the next. */
   @Get()
-  async list(@CurrentUser() user: AuthUser) {
-    return (await this.queries.list(user.id)).map(details);
+  async list(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {
+    const page = await this.queries.page(user.id, { limit: query.limit, after: ORDERS.after(query.before) });
+    return { orders: page.rows.map(details), nextCursor: ORDERS.nextCursor(page.next) };
   }
 
   @Get(':id')

@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '@homestore/auth';
 import type { AuthUser } from '@homestore/auth';
 import { OrderNotFound } from '../domain/order.errors';
 import type { MyPageOrder } from './mypage-projection';
-import { MyPageCursor, MyPageQuery } from './mypage.page';
+import { MyPagePaging, MyPageQuery } from './mypage.page';
 import { MyPageStore } from './mypage.store';
 
 const view = (row: MyPageOrder) => ({
@@ -30,9 +30,9 @@ export class MyPageController {
   /** A page of the customer's orders, most recently changed first; `nextCursor` (null on the last page) asks for the next. */
   @Get()
   async list(@CurrentUser() user: AuthUser, @Query() query: MyPageQuery) {
-    const after = query.before === undefined ? undefined : MyPageCursor.decode(query.before);
+    const after = MyPagePaging.after(query.before);
     const page = await this.store.pageOfCustomer(this.dataSource.manager, user.id, { limit: query.limit, after, status: query.status });
-    return { orders: page.orders.map(view), nextCursor: page.next ? MyPageCursor.encode(page.next) : null };
+    return { orders: page.rows.map(view), nextCursor: MyPagePaging.nextCursor(page.next) };
   }
 
   @Get('orders/:id')

@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@homestore/events';
 import { AggregateStore, lockKeys, UnitOfWork } from '@homestore/persistence';
+import { Keyset, Page, PagePosition } from '@homestore/platform';
 import { MyPageHistoryEntry, MyPageOrder, orderIdOf, project, projects } from './mypage-projection';
 
 /** Advisory-lock namespace for myPage rows: events of one order from different topics apply one at a time. */
 const MYPAGE_LOCK_SPACE = 0x6d70;
+
+/** A customer's rows, most recently changed first (index mypage_orders_customer_page_idx). */
+const PAGES = new Keyset('updated_at', 'order_id');
 
 interface RowRecord {
   order_id: string;
@@ -49,12 +53,6 @@ const toRecord = (o: MyPageOrder): Omit<RowRecord, 'total_amount' | 'updated_at'
   history: o.history,
 });
 
-/** Where a page of myPage ends: the last row's sort key. */
-export interface MyPagePosition {
-  updatedAt: string;
-  orderId: string;
-}
-
 /** myPage rows (mypage_orders), each with its history (a jsonb column, in the API's shape), in PostgreSQL. */
 @Injectable()
 export class MyPageStore implements AggregateStore<MyPageOrder> {
@@ -94,8 +92,9 @@ export class MyPageStore implements AggregateStore<MyPageOrder> {
   }
 
   /** The rows of these orders, with their history. */
-  find(em: EntityManager, orderIds: string[]): Promise<MyPageOrder[]> {
-    return this.select(em, `WHERE order_id = ANY($1::uuid[])`, [orderIds, null]);
+  async find(em: EntityManager, orderIds: string[]): Promise<MyPageOrder[]> {
+    const rows: RowRecord[] = await em.query(`SELECT * FROM mypage_orders WHERE order_id = ANY($1::uuid[]) ORDER BY ${PAGES.orderBy}`, [orderIds]);
+    return rows.map(toRow);
   }
 
   /**
@@ -105,26 +104,22 @@ export class MyPageStore implements AggregateStore<MyPageOrder> {
   async pageOfCustomer(
     em: EntityManager,
     customerId: string,
-    { limit, after, status }: { limit: number; after?: MyPagePosition; status?: MyPageOrder['status'] },
-  ): Promise<{ orders: MyPageOrder[]; next?: MyPagePosition }> {
+    { limit, after, status }: { limit: number; after?: PagePosition; status?: MyPageOrder['status'] },
+  ): Promise<Page<MyPageOrder>> {
     const params: unknown[] = [customerId, limit + 1];
     const where = ['customer_id = $1'];
-    if (after) where.push(`(updated_at, order_id) < ($${params.push(after.updatedAt)}::timestamptz, $${params.push(after.orderId)}::uuid)`);
+    if (after) where.push(PAGES.after(after, params));
     if (status) where.push(`status = $${params.push(status)}`);
-    const rows = await this.select(em, `WHERE ${where.join(' AND ')}`, params);
-    const orders = rows.slice(0, limit);
-    const last = orders[orders.length - 1];
-    return { orders, next: rows.length > limit ? { updatedAt: last.updatedAt, orderId: last.orderId } : undefined };
+    const rows: (RowRecord & { page_at: string; page_id: string })[] = await em.query(
+      `SELECT *, ${PAGES.select} FROM mypage_orders WHERE ${where.join(' AND ')} ORDER BY ${PAGES.orderBy} LIMIT $2`,
+      params,
+    );
+    const page = PAGES.page(rows, limit);
+    return { rows: page.rows.map(toRow), next: page.next };
   }
 
   /** Empties the read model (for a rebuild). */
   async clear(em: EntityManager): Promise<void> {
     await em.query(`TRUNCATE mypage_orders`);
-  }
-
-  /** Rows in page order (newest change first); `params[1]` is the LIMIT (null: all). */
-  private async select(em: EntityManager, where: string, params: unknown[]): Promise<MyPageOrder[]> {
-    const rows: RowRecord[] = await em.query(`SELECT * FROM mypage_orders ${where} ORDER BY updated_at DESC, order_id DESC LIMIT $2`, params);
-    return rows.map(toRow);
   }
 }

@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@homestore/messaging';
 import { inUnitOfWork, UnitOfWork } from '@homestore/persistence';
+import type { Page, PagePosition } from '@homestore/platform';
 import { moveStock, type ProductState } from '../domain/product';
 import { acceptOrder, cancelOrder, Decision, PaidOrder, receivePaidOrder, StoreOrderState, StoreOrderStatus } from '../domain/store-order';
 import { StoreOrderNotFound } from '../domain/store.errors';
@@ -78,10 +79,10 @@ export class StoreOrders {
     return view(await this.dataSource.manager.findOneByOrFail(StoreOrderEntity, { orderId }));
   }
 
-  /** Newest first. */
-  async list(status?: StoreOrderStatus): Promise<StoreOrderView[]> {
-    const orders = await this.dataSource.manager.find(StoreOrderEntity, { where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: 500 });
-    return orders.map(view);
+  /** A page of the store's orders (of one status when given), newest first. */
+  async page(query: { status?: StoreOrderStatus; limit: number; after?: PagePosition }): Promise<Page<StoreOrderView>> {
+    const page = await this.orders.page(this.dataSource.manager, query);
+    return { rows: page.rows.map(view), next: page.next };
   }
 
   /**

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AggregateStore, findLocked, UnitOfWork } from '@homestore/persistence';
-import type { StoreOrderState } from '../domain/store-order';
+import { Keyset, Page, PagePosition } from '@homestore/platform';
+import type { StoreOrderState, StoreOrderStatus } from '../domain/store-order';
 import { StoreOrderEntity } from './store-order.entity';
 
 /** Advisory-lock namespace for store orders, by orderId (the outbox uses its own). */
 const ORDER_LOCK_SPACE = 0x5701;
+
+/** The store's orders, newest first (indexes store_orders_page_idx, store_orders_status_page_idx). */
+const PAGES = new Keyset('created_at', 'id');
 
 const toState = ({ id, orderId, customerId, status, items, deliveryAddress, deliveryPhone, stockReserved }: StoreOrderEntity): StoreOrderState => ({
   id,
@@ -62,5 +66,23 @@ export class StoreOrderRepository implements AggregateStore<StoreOrderState> {
              delivery_phone = EXCLUDED.delivery_phone, stock_reserved = EXCLUDED.stock_reserved, updated_at = now()`,
       [JSON.stringify(records)],
     );
+  }
+
+  /** A page of the store orders (of one status when given), newest first, after `after` (the last of the page before). */
+  async page(
+    em: EntityManager,
+    { status, limit, after }: { status?: StoreOrderStatus; limit: number; after?: PagePosition },
+  ): Promise<Page<StoreOrderEntity>> {
+    const params: unknown[] = [limit + 1];
+    const where = ['TRUE'];
+    if (status) where.push(`status = $${params.push(status)}`);
+    if (after) where.push(PAGES.after(after, params));
+    const rows: (StoreOrderEntity & { page_at: string; page_id: string })[] = await em.query(
+      `SELECT id, order_id AS "orderId", customer_id AS "customerId", status, items, delivery_address AS "deliveryAddress",
+              delivery_phone AS "deliveryPhone", stock_reserved AS "stockReserved", created_at AS "createdAt", updated_at AS "updatedAt", ${PAGES.select}
+       FROM store_orders WHERE ${where.join(' AND ')} ORDER BY ${PAGES.orderBy} LIMIT $1`,
+      params,
+    );
+    return PAGES.page(rows, limit);
   }
 }

@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
+import { PageQuery } from '@homestore/platform';
 
 const NOT_BLANK = /\S/;
 
@@ -24,6 +25,7 @@ export class ProductQuery {
   @IsOptional() @IsIn(['true', 'false']) onSale?: 'true' | 'false';
 }
 
-export class StoreOrderQuery {
+/** GET /store/orders?status=&limit=&before=. */
+export class StoreOrderQuery extends PageQuery {
   @IsOptional() @IsIn(['RECEIVED', 'ACCEPTED', 'CANCELED', 'OUT_OF_STOCK']) status?: 'RECEIVED' | 'ACCEPTED' | 'CANCELED' | 'OUT_OF_STOCK';
 }

@@ -11,14 +11,17 @@ export class CardPaymentDto {
   @IsString() @IsNotEmpty() @MaxLength(200) cardToken: string;
 }
 
-/** POST /orders. Repeated products are merged into one line. */
-export class PlaceOrderDto {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => OrderItemDto)
-  items: OrderItemDto[];
-
+/** What an order needs besides its lines: the body of POST /cart/checkout, and of POST /orders with `items`. */
+export class OrderDetailsDto {
   @IsString() @IsNotEmpty() @MaxLength(500) deliveryAddress: string;
   @IsString() @IsNotEmpty() @MaxLength(50) deliveryPhone: string;
 
   @ValidateNested() @Type(() => CardPaymentDto)
   payment: CardPaymentDto;
+}
+
+/** POST /orders. Repeated products are merged into one line. */
+export class PlaceOrderDto extends OrderDetailsDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => OrderItemDto)
+  items: OrderItemDto[];
 }
