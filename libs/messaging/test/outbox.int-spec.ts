@@ -108,6 +108,31 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
     expect(await ds.query(`SELECT name, seq FROM claims`)).toEqual([{ name: 'front-door', seq: 1 }]);
   });
 
+  it('reports what is true now: after the database refused connections for a while, the leading and the standby relay are both healthy again', async () => {
+    const first = startRelay();
+    const second = startRelay();
+    await first.flush();
+    await second.flush();
+    const admin = new Client({ connectionString: databaseUrl(SERVER_URL, 'postgres') });
+    await admin.connect();
+    try {
+      // A restart as the relays see it: every connection cut, new ones refused for a while. Each fails its next tries,
+      // the standby's look at the lock as well as the leader's publish.
+      await admin.query(`ALTER DATABASE "${db}" ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db]);
+      await eventually('both relays to fail', async () => [first.error, second.error], (errors) => errors.every(Boolean), 10_000);
+    } finally {
+      await admin.query(`ALTER DATABASE "${db}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    // Once the database answers, neither keeps the error of its last try: a standby, which never publishes, clears it
+    // as soon as it reaches the database (it stayed unready for good before).
+    await eventually('both relays healthy', async () => [first.error, second.error], (errors) => errors.every((e) => e === undefined), 10_000);
+    const [committed] = await raise(happened('after-restart', 1));
+    const messages = await readTopic(kafka, topic, (m) => m.some((x) => decodeEnvelope(x.value).eventId === committed.eventId));
+    expect(messages.filter((m) => decodeEnvelope(m.value).eventId === committed.eventId)).toHaveLength(1);
+  });
+
   it('gives its connection back to the pool once: a stopped relay is untouched when that connection later dies', async () => {
     const relay = startRelay();
     await relay.flush(); // it leads: its own connection holds the lock and LISTENs
