@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createKafka } from '@homestore/messaging';
-import { shopGroups } from '@homestore/testing';
+import { groupsOf, shopGroups } from '@homestore/testing';
 import { ROOT, Proc, Service, Shop } from '../e2e/shop';
 
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -104,15 +104,9 @@ export async function killAndRestart(shop: Shop, proc: Proc): Promise<Recovery> 
   return { fault: `SIGKILL ${proc.name}#${proc.instance}, restarted at once`, until: 'ready and consuming', target: 10, seconds: await secondsUntilReady([again], since) };
 }
 
-/** The groups (as the broker names them) an app's processes are members of. */
-function groupsOf(shop: Shop, app: Service): string[] {
-  const names: Partial<Record<Service, string[]>> = { order: ['order', 'order-mypage'], payment: ['payment'], ordermanagement: ['ordermanagement'], delivery: ['delivery'], message: ['message'] };
-  return (names[app] ?? []).map((g) => `${shop.groupPrefix}${g}`);
-}
-
 /** SIGKILL of a replica that never comes back: seconds until its groups are stable with the survivors only. */
 export async function killForGood(shop: Shop, proc: Proc): Promise<Recovery> {
-  const groups = groupsOf(shop, proc.name);
+  const groups = [...groupsOf(proc.name).keys()].map((group) => `${shop.groupPrefix}${group}`);
   const admin = createKafka('chaos', BROKERS).admin();
   await admin.connect();
   try {
