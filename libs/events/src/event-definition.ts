@@ -1,7 +1,7 @@
 import type { EventEnvelope } from './envelope';
 import type { Topic } from './topics';
 
-type StringKeys<P> = { [K in keyof P]-?: P[K] extends string ? K : never }[keyof P] & string;
+type StringKeys<P> = { [K in keyof P]-?: NonNullable<P[K]> extends string ? K : never }[keyof P] & string;
 
 /**
  * The contract of one event type: its name, version, topic, producing aggregate and payload schema.

@@ -8,6 +8,11 @@ import { PaymentApproved } from './payment/payment-approved.event';
 import { PaymentFailed } from './payment/payment-failed.event';
 import { PaymentRefundFailed } from './payment/payment-refund-failed.event';
 import { PaymentRefunded } from './payment/payment-refunded.event';
+import { PaymentVoided } from './payment/payment-voided.event';
+import { PointsEarned } from './mileage/points-earned.event';
+import { PointsReleased } from './mileage/points-released.event';
+import { PointsReservationFailed } from './mileage/points-reservation-failed.event';
+import { PointsReserved } from './mileage/points-reserved.event';
 import { ProductChanged } from './product/product-changed.event';
 import { OrderAccepted } from './store/order-accepted.event';
 import { StockReservationFailed } from './store/stock-reservation-failed.event';
@@ -27,6 +32,7 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   PaymentFailed,
   PaymentRefunded,
   PaymentRefundFailed,
+  PaymentVoided,
   StoreOrderReceived,
   StockReservationFailed,
   OrderAccepted,
@@ -34,6 +40,10 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   DeliveryStarted,
   DeliveryCanceled,
   DeliveryCompleted,
+  PointsEarned,
+  PointsReserved,
+  PointsReservationFailed,
+  PointsReleased,
 ] as EventDefinition[];
 
 const byType = new Map(ALL_EVENTS.map((d) => [d.type, d]));

@@ -6,6 +6,7 @@ export const Topics = {
   Payment: 'payment.events.v1',
   Store: 'store.events.v1',
   Delivery: 'delivery.events.v1',
+  Mileage: 'mileage.events.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

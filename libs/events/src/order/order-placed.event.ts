@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { defineEvent } from '../event-definition';
 import { Lines, OrderLine } from '../shared/lines';
@@ -14,6 +14,13 @@ export class OrderPlacedPayload {
   @IsUUID() customerId: string;
   @Lines(() => OrderLine) items: OrderLine[];
   @IsInt() @Min(0) totalAmount: number;
+  /**
+   * Points the customer spends on the order (0 to totalAmount): mileage reserves them and payment charges only
+   * amountDue, once they are. Absent on orders placed before points existed, which read as 0.
+   */
+  @IsOptional() @IsInt() @Min(0) pointsUsed?: number;
+  /** What payment charges: totalAmount − pointsUsed (totalAmount when absent). */
+  @IsOptional() @IsInt() @Min(0) amountDue?: number;
   @IsString() @IsNotEmpty() deliveryAddress: string;
   @IsString() @IsNotEmpty() deliveryPhone: string;
   @ValidateNested() @Type(() => PaymentDetails) payment: PaymentDetails;

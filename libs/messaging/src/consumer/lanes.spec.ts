@@ -35,4 +35,21 @@ describe('inLanes', () => {
     expect(inFlight).toBe(0);
     expect(done).toEqual(['b1']);
   });
+
+  it('keeps items that share any of their keys in one lane, also through a third item', async () => {
+    const log: string[] = [];
+    let together = 0;
+    let running = 0;
+    // x1 and y1 share nothing, z1 joins x and y: x1, y1 and z1 are one lane; w1 is its own.
+    const items = [{ id: 'x1', keys: ['x'] }, { id: 'y1', keys: ['y'] }, { id: 'z1', keys: ['y', 'x'] }, { id: 'w1', keys: ['w'] }];
+    await inLanes(items, (i) => i.keys, async (i) => {
+      running++;
+      together = Math.max(together, running);
+      await tick();
+      log.push(i.id);
+      running--;
+    });
+    expect(log.filter((id) => id !== 'w1')).toEqual(['x1', 'y1', 'z1']);
+    expect(together).toBe(2);
+  });
 });

@@ -62,7 +62,7 @@ export class RunTransaction {
     await this.connection.transaction(async (em) => {
       work = new UnitOfWork(em);
       const run: Run = { work, claimed: await claimInbox(em, this.group, events) };
-      await inLanes(events, laneOf, async (d) => {
+      await inLanes(events, lanesOf, async (d) => {
         try {
           await this.handle(d, run);
         } catch (error) {
@@ -76,7 +76,13 @@ export class RunTransaction {
   }
 }
 
-/** Events of one key (one aggregate) are handled in order; a record without a key is a lane of its own. */
-function laneOf(d: DecodedEvent): string {
-  return d.message.key ? `k:${d.message.key.toString('latin1')}` : `o:${d.topic}:${d.partition}:${d.message.offset}`;
+/**
+ * Events of one key (one aggregate) are handled in order, and so are the events of one order: an order's events come
+ * from topics keyed differently (mileage's by customer), and its saga handlers must see them one at a time. A record
+ * with neither is a lane of its own.
+ */
+function lanesOf(d: DecodedEvent): string[] {
+  const keys = d.message.key ? [`k:${d.message.key.toString('latin1')}`] : [];
+  if (d.event.orderId) keys.push(`o:${d.event.orderId}`);
+  return keys.length ? keys : [`r:${d.topic}:${d.partition}:${d.message.offset}`];
 }
