@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # One image recipe for every Homestore app: `docker build --build-arg APP=order -t homestore/order .`
-# (APP is one of the folders of apps/). docker-compose.yml builds all seven from here.
+# (APP is one of the folders of apps/). docker-compose.yml builds all eight from here.
 #
 #   deps    production node_modules only (npm ci --omit=dev), from package-lock.json
 #   build   every dependency, then `npm run build` -> dist/apps/<app>/src/main.js and dist/libs
@@ -28,7 +28,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY libs ./libs
 COPY apps ./apps
 RUN npm run build
-# Declared only now so that the layers above are shared by the builds of all seven apps.
+# Declared only now so that the layers above are shared by the builds of all eight apps.
 ARG APP
 # Fail here, with the list of apps, rather than at start when APP is missing or misspelt.
 RUN test -n "${APP}" || { echo "build with --build-arg APP=<one of: $(ls apps | tr '\n' ' ')>" >&2; exit 1; }; \

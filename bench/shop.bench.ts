@@ -1,7 +1,7 @@
 /**
  * npm run bench — the whole shop under a steady stream of orders, on this machine.
  *
- * Starts the seven apps as their own processes (as the e2e test does, test/e2e/shop.ts) with the store accepting by
+ * Starts the eight apps as their own processes (as the e2e test does, test/e2e/shop.ts) with the store accepting by
  * itself (STORE_AUTO_ACCEPT=true) and the gateway's rate limits and breaker out of the way. For each arrival rate it
  * sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open model: a send never waits for an
  * earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and measures per order the time from its

@@ -37,6 +37,7 @@ const APPS = [
   { name: 'ordermanagement', port: 3004 },
   { name: 'delivery', port: 3005 },
   { name: 'message', port: 3006 },
+  { name: 'mileage', port: 3007 },
 ];
 
 /** Local defaults, also documented in .env.example; the environment (and .env) wins. */
@@ -87,7 +88,7 @@ const bold = paint('1');
 const red = paint('31;1');
 const yellow = paint('33');
 const dim = paint('2');
-const APP_COLORS = ['36', '35', '33', '32', '34', '96', '95'].map(paint);
+const APP_COLORS = ['36', '35', '33', '32', '34', '96', '95', '92'].map(paint);
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 const say = (msg) => process.stdout.write(`${bold('[homestore]')} ${msg}\n`);

@@ -287,7 +287,9 @@ describe.each(OVERLAYS)('kubectl kustomize k8s/overlays/%s', (overlay: Overlay) 
       expect(partitions).toBe(PARTITIONS);
       const hpas = ofKind(objects(), 'HorizontalPodAutoscaler');
       expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(CONSUMING_APPS);
-      expect(CONSUMING_APPS).toEqual(['delivery', 'message', 'order', 'ordermanagement', 'payment']);
+      expect(CONSUMING_APPS).toEqual(['delivery', 'message', 'mileage', 'order', 'ordermanagement', 'payment']);
+      // Every consumer group of libs/events' subscriptions is run by an app of apps/.
+      expect(CONSUMING_APPS.filter((app) => !APPS.includes(app))).toEqual([]);
       for (const h of hpas) {
         expect(h.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: h.metadata.name });
         expectWithinPartitions(h, partitions);

@@ -33,7 +33,7 @@ export interface ChaosResult {
   orders: number;
 }
 
-const CONSUMING: Service[] = ['order', 'payment', 'ordermanagement', 'delivery', 'message'];
+const CONSUMING: Service[] = ['order', 'payment', 'ordermanagement', 'delivery', 'message', 'mileage'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The faults, in order, each after a gap: every app's process killed and restarted, then replicas, broker, database. */
@@ -58,6 +58,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   log(`chaos: ${cpus().length} cores (${cpus()[0]?.model}), ${options.ratePerSecond} orders/s, faults every ${options.gapSeconds} s, seed ${options.seed}`);
   const shop = await startShop({
     env: { STORE_AUTO_ACCEPT: 'true', RATE_LIMIT_IP: '1000000', RATE_LIMIT_USER: '1000000', LOG_LEVEL: 'warn' },
+    // The customers' tokens outlive the run: the oracle reads their wallets with them at the end.
+    perApp: { user: { AUTH_TOKEN_TTL_SECONDS: '3600' } },
     instances: Object.fromEntries(CONSUMING.map((s) => [s, 2])),
     readyTimeoutMs: 120_000,
   });
@@ -82,10 +84,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
     }
     lastFaultAt = Date.now();
-    const orders = await load;
+    const { orders, customers } = await load;
     log(`load done: ${orders.length} orders accepted; waiting for every saga to end (60 s at the most from the last fault)`);
     const unsettled = await settle(shop, orders, lastFaultAt + 60_000);
-    const verdicts = await judge(shop, orders, catalog, unsettled, recoveries);
+    const verdicts = await judge(shop, orders, customers, catalog, unsettled, recoveries);
     return report(verdicts, orders, log);
   } catch (error) {
     log(`chaos run failed before its oracle: ${(error as Error).stack ?? error}`);

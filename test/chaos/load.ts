@@ -21,6 +21,12 @@ export interface PlacedOrder {
   completed: boolean;
 }
 
+/** A customer of the load (signed up through the gateway), who can look at its own orders and wallet. */
+export interface Customer {
+  id: string;
+  token: string;
+}
+
 export interface Catalog {
   products: { id: string; price: number; stock: number }[];
 }
@@ -78,12 +84,19 @@ export interface LoadOptions {
 
 /**
  * Places orders at the rate for as long as told and does what each client does with its order; resolves once every
- * client is done (each retries until its deadline, well after the load ends). Answers the orders the shop accepted.
+ * client is done (each retries until its deadline, well after the load ends). Answers the orders the shop accepted,
+ * and the customers who placed them.
  */
-export async function drive(shop: Shop, catalog: Catalog, clerkToken: string, options: LoadOptions, stopRetryingAt: () => number): Promise<PlacedOrder[]> {
+export async function drive(
+  shop: Shop,
+  catalog: Catalog,
+  clerkToken: string,
+  options: LoadOptions,
+  stopRetryingAt: () => number,
+): Promise<{ orders: PlacedOrder[]; customers: Customer[] }> {
   const next = random(options.seed);
   // One after the other: a signup hashes a password, dear on two cores.
-  const customers: { id: string; token: string }[] = [];
+  const customers: Customer[] = [];
   for (let i = 0; i < options.customers; i++) customers.push(await newCustomer(shop.gateway, 'chaos'));
   const placed: PlacedOrder[] = [];
   const clients: Promise<void>[] = [];
@@ -136,5 +149,5 @@ export async function drive(shop: Shop, catalog: Catalog, clerkToken: string, op
     );
   }
   await Promise.all(clients);
-  return placed;
+  return { orders: placed, customers };
 }

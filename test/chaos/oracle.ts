@@ -1,16 +1,17 @@
 /**
  * What must hold once a chaos run's faults are over, read from the services' own databases and the broker: every
  * accepted order in the state its client's actions call for, one charge per order for the amount due, refunds exactly
- * where owed, stock conserved, myPage equal to the orders, each notification once, no dead letters, no lag, empty
- * outboxes, every app ready, and each fault recovered from within its target.
+ * where owed, stock conserved, myPage equal to the orders, each notification once, every wallet holding its welcome
+ * points and what its delivered orders earned (each once), no dead letters, no lag, empty outboxes, every app ready,
+ * and each fault recovered from within its target.
  */
 import { Client } from 'pg';
 import { createKafka } from '@homestore/messaging';
-import { deadLetterTopic } from '@homestore/events';
-import { shopGroups } from '@homestore/testing';
-import { groupLag, Shop } from '../e2e/shop';
+import { deadLetterTopic, WELCOME_POINTS } from '@homestore/events';
+import { shopGroups, walkPages } from '@homestore/testing';
+import { call, groupLag, Shop } from '../e2e/shop';
 import type { Recovery } from './faults';
-import type { Catalog, PlacedOrder } from './load';
+import type { Catalog, Customer, PlacedOrder } from './load';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -49,7 +50,39 @@ export async function settle(shop: Shop, orders: PlacedOrder[], deadline: number
   }
 }
 
-export async function judge(shop: Shop, orders: PlacedOrder[], catalog: Catalog, unsettled: Map<string, string>, recoveries: Recovery[]): Promise<Verdict[]> {
+/**
+ * What a customer's wallet must hold after the run (the load spends no points): the welcome points once, and 1 % of
+ * each delivered order's charge (its total), rounded down, once; nothing used or released. As `type reason points
+ * orderId` lines, sorted.
+ */
+export function expectedWallet(customer: Customer, orders: PlacedOrder[]): { balance: number; history: string[] } {
+  const earned = orders
+    .filter((o) => o.customerId === customer.id && expectedStatus(o) === 'DELIVERED')
+    .map((o) => ({ points: Math.floor(o.totalAmount / 100), orderId: o.id }))
+    .filter((e) => e.points > 0);
+  return {
+    balance: WELCOME_POINTS + earned.reduce((sum, e) => sum + e.points, 0),
+    history: [`EARNED WELCOME ${WELCOME_POINTS} -`, ...earned.map((e) => `EARNED ORDER ${e.points} ${e.orderId}`)].sort(),
+  };
+}
+
+/** A customer's wallet as GET /mileage shows it through the gateway: the balance, and every page of its history. */
+async function walletOf(shop: Shop, customer: Customer): Promise<{ balance: number; history: string[] }> {
+  const get = (path: string) => call(shop.gateway, 'GET', path, customer.token);
+  const first = await get('/mileage?limit=1');
+  if (first.status !== 200) throw new Error(`GET /mileage: ${first.status} ${JSON.stringify(first.body)}`);
+  const { rows } = await walkPages<{ type: string; reason: string; points: number; orderId: string | null }>(get, '/mileage', 'history', { limit: 200 });
+  return { balance: first.body.balance, history: rows.map((h) => `${h.type} ${h.reason} ${h.points} ${h.orderId ?? '-'}`).sort() };
+}
+
+export async function judge(
+  shop: Shop,
+  orders: PlacedOrder[],
+  customers: Customer[],
+  catalog: Catalog,
+  unsettled: Map<string, string>,
+  recoveries: Recovery[],
+): Promise<Verdict[]> {
   // The sagas have ended; what is left is the last offsets to commit (every CONSUMER_COMMIT_INTERVAL_MS) and events
   // that change no order (notices): a few seconds.
   let lag = await groupLag(shop);
@@ -120,6 +153,18 @@ export async function judge(shop: Shop, orders: PlacedOrder[], catalog: Catalog,
     ...orders.filter((o) => ['SHIPPING', 'DELIVERED'].includes(expectedStatus(o)) && !started.has(o.id)).map((o) => `${o.id}: no DELIVERY_STARTED`),
   ];
   check('every notification stored and sent once', badNotices.length === 0, `${notices.length} notifications${sample(badNotices)}`);
+
+  const badWallets: string[] = [];
+  for (const customer of customers) {
+    const want = expectedWallet(customer, orders);
+    const got = await walletOf(shop, customer).catch((e: Error) => ({ balance: NaN, history: [e.message] }));
+    const missing = want.history.filter((h) => !got.history.includes(h));
+    const extra = got.history.filter((h, i) => !want.history.includes(h) || got.history.indexOf(h) !== i);
+    if (got.balance !== want.balance || missing.length || extra.length) {
+      badWallets.push(`${customer.id}: balance ${got.balance}, expected ${want.balance}; missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`);
+    }
+  }
+  check('every wallet: the welcome points once, 1 % of each delivered order once, nothing else', customers.length > 0 && badWallets.length === 0, `${customers.length} wallets${sample(badWallets)}`);
 
   const admin = createKafka('chaos-oracle', BROKERS).admin();
   await admin.connect();

@@ -4,7 +4,7 @@ import { eventually, walkPages } from '@homestore/testing';
 import { Answer, call, handledSoFar, logIn, newCustomer, Shop, startShop, whilePaused } from './shop';
 
 /*
- * The shop end to end: all seven apps as their own processes (real Kafka and PostgreSQL, databases of this run),
+ * The shop end to end: all eight apps as their own processes (real Kafka and PostgreSQL, databases of this run),
  * spoken to through the gateway only, as a customer and the store clerk would. The store does not accept by itself
  * (STORE_AUTO_ACCEPT=false): the clerk accepts through the API.
  *
@@ -340,6 +340,149 @@ describe('the shop, end to end through the gateway', () => {
     });
   });
 
+  describe('points (mileage)', () => {
+    type Entry = { type: string; reason: string; points: number; orderId: string | null };
+    const walletOf = async (customer: Customer) => {
+      const res = await get('/mileage', customer.token);
+      expect(res.status).toBe(200);
+      return res.body as { balance: number; history: Entry[]; nextCursor: string | null };
+    };
+    const balanceIs = (customer: Customer, balance: number, what: string) =>
+      eventually(`the wallet to hold ${balance} points (${what})`, () => walletOf(customer), (w) => w.balance === balance);
+    /** A new customer whose welcome points are in the wallet. */
+    const welcomed = async (label: string) => {
+      const customer = await newCustomer(gw, label);
+      await balanceIs(customer, 5000, 'welcome');
+      return customer;
+    };
+    const placeWithPoints = async (customer: Customer, pointsToUse: number, quantity = 1, productId = product.id) => {
+      const res = await eventually(
+        `the order service to know product ${productId}`,
+        () => call(gw, 'POST', '/orders', customer.token, { ...orderOf([{ productId, quantity }]), pointsToUse }),
+        (r) => !(r.status === 422 && r.body?.code === 'ORDER.UNKNOWN_PRODUCT'),
+      );
+      expect([res.status, res.body.status, res.body.pointsUsed, res.body.amountDue]).toEqual([201, 'PENDING', pointsToUse, res.body.totalAmount - pointsToUse]);
+      return res.body as { id: string; totalAmount: number; amountDue: number };
+    };
+
+    it('a new customer gets 5,000 welcome points, once', async () => {
+      const carol = await welcomed('carol');
+      const wallet = await walletOf(carol);
+      expect(wallet).toEqual({ balance: 5000, history: [expect.objectContaining({ type: 'EARNED', reason: 'WELCOME', points: 5000, orderId: null })], nextCursor: null });
+    });
+
+    it('an order paid partly with points: charged amountDue, DELIVERED, 1 % of the charge earned, myPage shows both', async () => {
+      const dan = await welcomed('dan');
+      const order = await placeWithPoints(dan, 3000, 2);
+      expect(order.amountDue).toBe(2 * (product.salePrice ?? product.price) - 3000);
+      await myPage(dan, order.id, (r) => r.body.status === 'RECEIVED', 'RECEIVED');
+      expect((await get(`/payments/${order.id}`, dan.token)).body).toMatchObject({ status: 'APPROVED', amount: order.amountDue });
+      await balanceIs(dan, 2000, 'points reserved');
+      await accept(order.id);
+      await myPage(dan, order.id, (r) => r.body.status === 'SHIPPING', 'SHIPPING');
+      expect((await call(gw, 'POST', `/deliveries/${order.id}/complete`, clerk)).status).toBe(200);
+      await orderIs(dan, order.id, 'DELIVERED');
+
+      const earned = Math.floor(order.amountDue / 100);
+      await balanceIs(dan, 2000 + earned, 'points earned');
+      expect((await walletOf(dan)).history).toEqual([
+        expect.objectContaining({ type: 'EARNED', reason: 'ORDER', points: earned, orderId: order.id }),
+        expect.objectContaining({ type: 'USED', points: 3000, orderId: order.id }),
+        expect.objectContaining({ type: 'EARNED', reason: 'WELCOME', points: 5000, orderId: null }),
+      ]);
+      const page = await myPage(dan, order.id, (r) => r.body.status === 'DELIVERED' && r.body.pointsEarned === earned, 'DELIVERED with the points earned');
+      expect(page.body).toMatchObject({ pointsUsed: 3000, pointsEarned: earned, totalAmount: order.totalAmount });
+      expect((await get(`/orders/${order.id}`, dan.token)).body).toMatchObject({ status: 'DELIVERED', pointsUsed: 3000, amountDue: order.amountDue });
+    });
+
+    it('too few points: REJECTED / POINTS_UNAVAILABLE, nothing charged, no stock taken, the points untouched', async () => {
+      const erin = await welcomed('erin');
+      const before = await stockOf(product.id);
+      const order = await placeWithPoints(erin, 6000);
+      const rejected = await orderIs(erin, order.id, 'REJECTED');
+      expect(rejected.body).toMatchObject({ statusReason: 'POINTS_UNAVAILABLE', pointsUsed: 6000 });
+      await myPage(erin, order.id, (r) => r.body.status === 'REJECTED' && r.body.paymentStatus === 'NONE', 'REJECTED, never paid');
+      const payment = await get(`/payments/${order.id}`, erin.token);
+      expect(payment.status === 404 ? 'no payment' : payment.body.status).not.toMatch(/APPROVED|REFUNDED/);
+      await handledSoFar(shop, 'ordermanagement', PaymentApproved.topic);
+      expect(await stockOf(product.id)).toBe(before);
+      expect((await get(`/deliveries/${order.id}`, erin.token)).status).toBe(404);
+      expect(await walletOf(erin)).toEqual({ balance: 5000, history: [expect.objectContaining({ reason: 'WELCOME' })], nextCursor: null });
+    });
+
+    const pointsAndMoneyBack = async (customer: Customer, orderId: string) => {
+      await orderIs(customer, orderId, 'CANCELED');
+      // CANCELED waits for the points: they are back by now.
+      expect((await walletOf(customer)).balance).toBe(5000);
+      await paymentIs(customer, orderId, 'REFUNDED');
+      expect((await walletOf(customer)).history.slice(0, 2)).toEqual([
+        expect.objectContaining({ type: 'RELEASED', points: 2500, orderId }),
+        expect.objectContaining({ type: 'USED', points: 2500, orderId }),
+      ]);
+      await myPage(customer, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUNDED' && r.body.pointsUsed === 2500, 'CANCELED and refunded');
+    };
+
+    it('canceled once PAID: the points and the money come back', async () => {
+      const fay = await welcomed('fay');
+      const orderId = await whilePaused(shop, 'ordermanagement', async () => {
+        const { id } = await placeWithPoints(fay, 2500);
+        await orderIs(fay, id, 'PAID');
+        await balanceIs(fay, 2500, 'points reserved');
+        expect((await call(gw, 'POST', `/orders/${id}/cancel`, fay.token)).status).toBe(202);
+        return id;
+      });
+      await pointsAndMoneyBack(fay, orderId);
+    });
+
+    it('canceled while SHIPPING: the points and the money come back, the delivery canceled', async () => {
+      const gus = await welcomed('gus');
+      const { id } = await placeWithPoints(gus, 2500);
+      await myPage(gus, id, (r) => r.body.status === 'RECEIVED', 'RECEIVED');
+      await accept(id);
+      await myPage(gus, id, (r) => r.body.status === 'SHIPPING', 'SHIPPING');
+      expect((await call(gw, 'POST', `/orders/${id}/cancel`, gus.token)).status).toBe(202);
+      await pointsAndMoneyBack(gus, id);
+      expect((await get(`/deliveries/${id}`, gus.token)).body).toMatchObject({ status: 'CANCELED' });
+    });
+
+    it('20 orders of one customer at once, 1,000 points each, from 5,000: exactly 5 go on, 15 REJECTED / POINTS_UNAVAILABLE, never overdrawn', async () => {
+      const hal = await welcomed('hal');
+      const placed = await Promise.all(Array.from({ length: 20 }, () => placeWithPoints(hal, 1000)));
+      const settled = await Promise.all(
+        placed.map(({ id }) =>
+          eventually(`order ${id} to be past PENDING`, () => get(`/orders/${id}`, hal.token), (r) => ['RECEIVED', 'REJECTED'].includes(r.body?.status)),
+        ),
+      );
+      expect(settled.map((r) => `${r.body.status} ${r.body.statusReason}`).sort()).toEqual([...Array(5).fill('RECEIVED null'), ...Array(15).fill('REJECTED POINTS_UNAVAILABLE')]);
+      const wallet = await walletOf(hal);
+      expect(wallet.balance).toBe(0);
+      expect(wallet.history.filter((e) => e.type === 'USED').map((e) => e.orderId).sort()).toEqual(settled.filter((r) => r.body.status === 'RECEIVED').map((r) => r.body.id).sort());
+      const payments = await Promise.all(placed.map(({ id }) => get(`/payments/${id}`, hal.token)));
+      expect(payments.filter((p) => p.status === 200 && p.body.status === 'APPROVED')).toHaveLength(5);
+    });
+  });
+
+  it('GET /messages walks 120 messages without a gap or a repeat while new ones arrive', async () => {
+    const ivy = await newCustomer(gw, 'ivy');
+    const decline = () => call(gw, 'POST', '/orders', ivy.token, orderOf([{ productId: product.id, quantity: 1 }], 'tok_decline'));
+    // 119 declined orders, each told as ORDER_REJECTED, and the WELCOME message: 120.
+    for (let i = 0; i < 119; i += 17) expect((await Promise.all(Array.from({ length: Math.min(17, 119 - i) }, decline))).map((r) => r.status)).toEqual(Array(Math.min(17, 119 - i)).fill(201));
+    const all = await eventually(
+      'the 120 messages',
+      async () => (await walkPages<{ id: string }>((p) => get(p, ivy.token), '/messages', 'messages', { limit: 200 })).rows,
+      (rows) => rows.length === 120,
+    );
+    // Walked 7 at a time while 10 more orders are declined: every one of the 120 exactly once, newer ones only at the front.
+    const walk = await walkPages<{ id: string; createdAt: string }>((p) => get(p, ivy.token), '/messages', 'messages', {
+      limit: 7,
+      between: (page) => (page <= 10 ? decline() : Promise.resolve()),
+    });
+    const ids = walk.rows.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => all.some((m) => m.id === id))).toEqual(all.map((m) => m.id));
+    expect(walk.pages.slice(0, -1).every((n) => n === 7)).toBe(true);
+  });
+
   it('pages every list through the gateway: GET /orders, /messages, /mypage and /store/orders, newest first, to nextCursor null; a bad limit or cursor is 400', async () => {
     const orders = await everything<{ id: string; createdAt: string }>('/orders', alice.token, 'orders');
     expect(orders.length).toBeGreaterThan(5);
@@ -350,6 +493,7 @@ describe('the shop, end to end through the gateway', () => {
       ['/messages', 'messages', alice.token],
       ['/mypage', 'orders', alice.token],
       ['/store/orders', 'orders', clerk],
+      ['/mileage', 'history', alice.token],
     ] as const) {
       const idsOf = async (limit: number) => (await walkPages<{ id?: string; orderId?: string }>((p) => get(p, token), path, key, { limit })).rows.map((r) => r.id ?? r.orderId);
       const whole = await idsOf(200);
@@ -365,6 +509,7 @@ describe('the shop, end to end through the gateway', () => {
       ['/messages', 'MESSAGE.INVALID_CURSOR', alice.token],
       ['/mypage', 'MYPAGE.INVALID_CURSOR', alice.token],
       ['/store/orders', 'STORE.INVALID_CURSOR', clerk],
+      ['/mileage', 'MILEAGE.INVALID_CURSOR', alice.token],
     ] as const) {
       expect([path, (await get(`${path}?before=bm9wZQ`, token)).body]).toEqual([path, expect.objectContaining({ statusCode: 400, code })]);
     }

@@ -1,5 +1,5 @@
 /**
- * The whole shop as separate processes, for the end-to-end test and the shop benchmark: the seven apps from their
+ * The whole shop as separate processes, for the end-to-end test and the shop benchmark: the eight apps from their
  * TypeScript sources (as `npm start` runs them, but on free ports, each on a database of its own named for this run),
  * the gateway in front, every service verifying tokens against this run's user service. Loaded by jest and, for the
  * benchmark, by @swc-node/register.
@@ -16,7 +16,7 @@ import { forgetGroups, shopGroups, startGroupsAtTheEnd } from '@homestore/testin
 export const ROOT = join(__dirname, '..', '..');
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
-export const SERVICES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message'] as const;
+export const SERVICES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message', 'mileage'] as const;
 export type Service = (typeof SERVICES)[number] | 'gateway';
 
 export interface Proc {
@@ -81,7 +81,7 @@ async function dropDatabases(names: string[]): Promise<void> {
 }
 
 /**
- * Starts the seven apps; resolves once the gateway's /health/ready is 200 (every upstream ready). `env` goes to
+ * Starts the eight apps; resolves once the gateway's /health/ready is 200 (every upstream ready). `env` goes to
  * every app, `perApp` to one, `nodeArgs` to every app's node. Every app joins consumer groups of this run's own,
  * starting at the topics' current ends (startGroupsAtTheEnd) and deleted with their dead-letter topics by `stop`.
  */

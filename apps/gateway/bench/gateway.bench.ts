@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const key = await signingKey('bench-key');
   const token = await accessToken(key, { sub: 'bench-user', expiresIn: 3600 });
   const upstream = startUpstream(await freePort(), { keys: [key.jwk] });
-  const names = ['USER', 'ORDER', 'PAYMENT', 'ORDERMANAGEMENT', 'DELIVERY', 'MESSAGE'];
+  const names = ['USER', 'ORDER', 'PAYMENT', 'ORDERMANAGEMENT', 'DELIVERY', 'MESSAGE', 'MILEAGE'];
   const gateway = launch('gateway', {
     PORT: String(await freePort()),
     ...Object.fromEntries(names.map((n) => [`${n}_URL`, upstream.url])),

@@ -4,7 +4,7 @@ import { GatewayConfig } from './gateway.config';
 describe('GatewayConfig', () => {
   it('has defaults that run locally', () => {
     const config = loadConfig('gateway', GatewayConfig, {});
-    expect(config).toMatchObject({ PORT: 8080, USER_URL: 'http://127.0.0.1:3001', MESSAGE_URL: 'http://127.0.0.1:3006', UPSTREAM_TIMEOUT_MS: 3000, RATE_LIMIT_IP: 600, RATE_LIMIT_USER: 300 });
+    expect(config).toMatchObject({ PORT: 8080, USER_URL: 'http://127.0.0.1:3001', MESSAGE_URL: 'http://127.0.0.1:3006', MILEAGE_URL: 'http://127.0.0.1:3007', UPSTREAM_TIMEOUT_MS: 3000, RATE_LIMIT_IP: 600, RATE_LIMIT_USER: 300 });
   });
 
   it('reads numbers and URLs from the environment', () => {

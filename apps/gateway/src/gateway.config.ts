@@ -14,6 +14,7 @@ export class GatewayConfig extends ServiceConfig {
   @IsUrl(url) ORDERMANAGEMENT_URL: string = 'http://127.0.0.1:3004';
   @IsUrl(url) DELIVERY_URL: string = 'http://127.0.0.1:3005';
   @IsUrl(url) MESSAGE_URL: string = 'http://127.0.0.1:3006';
+  @IsUrl(url) MILEAGE_URL: string = 'http://127.0.0.1:3007';
 
   /** An upstream that has not answered (status and headers) in this time gets 504 and counts as a breaker failure. */
   @IsInt() @Min(1) @Max(120_000)

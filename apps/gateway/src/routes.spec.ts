@@ -27,6 +27,7 @@ const DESIGN: [string, string, string, 'public' | 'user' | 'store'][] = [
   ['GET', '/deliveries/o-1', 'delivery', 'user'],
   ['POST', '/deliveries/o-1/complete', 'delivery', 'store'],
   ['GET', '/messages', 'message', 'user'],
+  ['GET', '/mileage?limit=20', 'mileage', 'user'],
 ];
 
 describe('route table', () => {
@@ -55,10 +56,11 @@ describe('route table', () => {
     expect(table.match('PUT', '/users/me')).toEqual({ allowed: ['GET', 'PATCH'] });
     expect(table.match('POST', '/cart')).toEqual({ allowed: ['GET', 'DELETE'] });
     expect(table.match('GET', '/cart/items/p-1')).toEqual({ allowed: ['PUT', 'DELETE'] });
+    expect(table.match('POST', '/mileage')).toEqual({ allowed: ['GET'] });
   });
 
   it('knows nothing else', () => {
-    for (const path of ['/', '/admin', '/products/1/2', '/orders//cancel', '//orders', '/Orders', '/users', '/store', '/health/ready', '/products/..', '/products/%2e%2e', '/orders/./cancel', '/cart/items', '/cart/checkout/x']) {
+    for (const path of ['/', '/admin', '/products/1/2', '/orders//cancel', '//orders', '/Orders', '/users', '/store', '/health/ready', '/products/..', '/products/%2e%2e', '/orders/./cancel', '/cart/items', '/cart/checkout/x', '/mileage/history']) {
       expect([path, table.match('GET', path)]).toEqual([path, undefined]);
     }
   });

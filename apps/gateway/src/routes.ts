@@ -1,5 +1,5 @@
 /** The services behind the gateway; each has its own URL in GatewayConfig (`<NAME>_URL`). */
-export const UPSTREAMS = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message'] as const;
+export const UPSTREAMS = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message', 'mileage'] as const;
 export type Upstream = (typeof UPSTREAMS)[number];
 
 /**
@@ -51,6 +51,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/deliveries/:orderId/complete', upstream: 'delivery', access: 'store' },
 
   { method: 'GET', path: '/messages', upstream: 'message', access: 'user' },
+
+  { method: 'GET', path: '/mileage', upstream: 'mileage', access: 'user' },
 ];
 
 export type RouteMatch = { route: Route } | { allowed: Method[] } | undefined;

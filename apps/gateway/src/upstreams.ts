@@ -58,6 +58,7 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
       ordermanagement: config.ORDERMANAGEMENT_URL,
       delivery: config.DELIVERY_URL,
       message: config.MESSAGE_URL,
+      mileage: config.MILEAGE_URL,
     };
     this.targets = Object.fromEntries(
       UPSTREAMS.map((name) => {

@@ -7,7 +7,7 @@ import { accessToken, App, freePort, json, launch, rawRequest, signingKey, StubU
  * The end-to-end run with the real user service is gateway-user.int-spec.ts.
  */
 
-const NAMES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message'] as const;
+const NAMES = ['user', 'order', 'payment', 'ordermanagement', 'delivery', 'message', 'mileage'] as const;
 type Name = (typeof NAMES)[number];
 
 describe('gateway in front of stub upstreams', () => {
@@ -67,6 +67,7 @@ describe('gateway in front of stub upstreams', () => {
       ['GET', '/payments/o-1', 'payment'],
       ['GET', '/deliveries/o-1', 'delivery'],
       ['GET', '/messages', 'message'],
+      ['GET', '/mileage?limit=20&before=abc', 'mileage'],
     ];
 
     it.each(cases)('%s %s reaches the %s service with its path and query', async (method, path, name) => {
@@ -148,6 +149,12 @@ describe('gateway in front of stub upstreams', () => {
       const clerk = await call('/store/orders?status=RECEIVED', { headers: bearer(await accessToken(key, { role: 'store' })) });
       expect(clerk.status).toBe(200);
       expect(stubs.ordermanagement.last().url).toBe('/store/orders?status=RECEIVED');
+    });
+
+    it('the wallet is a customer route: no token, 401 and nothing reaches mileage', async () => {
+      const before = stubs.mileage.seen.length;
+      expect((await call('/mileage')).status).toBe(401);
+      expect(stubs.mileage.seen.length).toBe(before);
     });
 
     it('public routes need no token', async () => {

@@ -7,6 +7,7 @@ import {
   EventOf,
   PaymentFailed,
   PaymentRefunded,
+  PaymentVoided,
   StockReservationFailed,
   UserProfileUpdated,
   UserRegistered,
@@ -46,6 +47,11 @@ export class MessageEventsHandler {
   @EventPattern({ group: GROUP, event: PaymentRefunded.type })
   onPaymentRefunded(@Payload() event: EventOf<typeof PaymentRefunded>, @Ctx() ctx: EventContext) {
     return this.messages.notify(ctx.getWork(), event, Notices.paymentRefunded(event.payload));
+  }
+
+  @EventPattern({ group: GROUP, event: PaymentVoided.type })
+  onPaymentVoided(@Payload() event: EventOf<typeof PaymentVoided>, @Ctx() ctx: EventContext) {
+    return this.messages.notify(ctx.getWork(), event, Notices.paymentVoided(event.payload));
   }
 
   @EventPattern({ group: GROUP, event: DeliveryStarted.type })

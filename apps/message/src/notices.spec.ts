@@ -4,6 +4,7 @@ import type {
   DeliveryStartedPayload,
   PaymentFailedPayload,
   PaymentRefundedPayload,
+  PaymentVoidedPayload,
   StockReservationFailedPayload,
   UserRegisteredPayload,
 } from '@homestore/events';
@@ -36,6 +37,16 @@ describe('Notices', () => {
     const p = payloadOf<PaymentRefundedPayload>('PaymentRefunded', { cause: 'ORDER_CANCELED', amount: 6_690_000 });
     expect(Notices.paymentRefunded(p)).toEqual({ type: 'ORDER_CANCELED', customerId: p.customerId, orderId: p.orderId, text: expect.stringContaining('6,690,000 won refunded') });
     expect(Notices.paymentRefunded({ ...p, cause: 'OUT_OF_STOCK' })).toBeNull();
+  });
+
+  it('tells the customer an order canceled before its charge was canceled, with nothing charged', () => {
+    const p = payloadOf<PaymentVoidedPayload>('PaymentVoided');
+    expect(Notices.paymentVoided(p)).toEqual({
+      type: 'ORDER_CANCELED',
+      customerId: p.customerId,
+      orderId: p.orderId,
+      text: `Your order ${p.orderId.slice(0, 8)} was canceled. Nothing was charged.`,
+    });
   });
 
   it('tells of each step of the delivery', () => {

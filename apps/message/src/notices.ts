@@ -4,6 +4,7 @@ import type {
   DeliveryStartedPayload,
   PaymentFailedPayload,
   PaymentRefundedPayload,
+  PaymentVoidedPayload,
   StockReservationFailedPayload,
   UserRegisteredPayload,
 } from '@homestore/events';
@@ -55,6 +56,14 @@ export const Notices = {
     p.cause === 'ORDER_CANCELED'
       ? { type: 'ORDER_CANCELED', customerId: p.customerId, orderId: p.orderId, text: `${order(p.orderId)} was canceled and ${won(p.amount)} refunded.` }
       : null,
+
+  /** A canceled order whose charge still waited for its points: canceled like any other, with nothing to refund. */
+  paymentVoided: (p: PaymentVoidedPayload): Notice => ({
+    type: 'ORDER_CANCELED',
+    customerId: p.customerId,
+    orderId: p.orderId,
+    text: `${order(p.orderId)} was canceled. Nothing was charged.`,
+  }),
 
   deliveryStarted: (p: DeliveryStartedPayload): Notice => ({
     type: 'DELIVERY_STARTED',

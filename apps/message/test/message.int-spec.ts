@@ -9,6 +9,7 @@ import {
   EventEnvelope,
   PaymentFailed,
   PaymentRefunded,
+  PaymentVoided,
   PayloadOf,
   StockReservationFailed,
   Topics,
@@ -151,6 +152,22 @@ describe('message service (real Kafka and PostgreSQL)', () => {
     expect([...createdAt].sort().reverse()).toEqual(createdAt);
     // each sent exactly once
     expect(sentTo(body.map((m: { id: string }) => m.id)).map((s) => s.message.id).sort()).toEqual(body.map((m: { id: string }) => m.id).sort());
+  });
+
+  it('tells the customer of an order canceled before its charge (PaymentVoided) once, however often it arrives', async () => {
+    const customer = randomUUID();
+    const orderId = randomUUID();
+    const welcome = registered(customer);
+    const voided = envelope(PaymentVoided, { paymentId: randomUUID(), orderId, customerId: customer, cause: 'ORDER_CANCELED' });
+    await happened([UserRegistered, welcome], [PaymentVoided, voided], [PaymentVoided, voided]);
+    // A redelivery that passed the inbox (its row lost with a crash before the offset commit) stores and sends nothing.
+    await handleRun([voided]);
+    const { body } = await messagesOf(customer);
+    expect(body).toEqual([
+      { id: expect.any(String), type: 'ORDER_CANCELED', orderId, text: `Your order ${orderId.slice(0, 8)} was canceled. Nothing was charged.`, createdAt: voided.occurredAt },
+      expect.objectContaining({ type: 'WELCOME' }),
+    ]);
+    expect(sentTo([body[0].id]).map((s) => [s.message.type, s.to.phone])).toEqual([['ORDER_CANCELED', '010-1234-5678']]);
   });
 
   it('keeps a notice for a customer whose contact has not arrived yet, and sends it once the contact arrives', async () => {

@@ -17,6 +17,7 @@ import { OverdueOrders } from './infrastructure/overdue-orders';
 import { ProductReplica } from './infrastructure/product-replica.repository';
 import { CartController } from './interface/cart.controller';
 import { DeliveryEventsHandler } from './interface/delivery-events.handler';
+import { MileageEventsHandler } from './interface/mileage-events.handler';
 import { OrdersController } from './interface/orders.controller';
 import { PaymentEventsHandler } from './interface/payment-events.handler';
 import { ProductEventsHandler } from './interface/product-events.handler';
@@ -36,7 +37,15 @@ export class OrderModule {
         AuthModule.forRoot(),
         MyPageModule,
       ],
-      controllers: [OrdersController, CartController, ProductEventsHandler, PaymentEventsHandler, StoreEventsHandler, DeliveryEventsHandler],
+      controllers: [
+        OrdersController,
+        CartController,
+        ProductEventsHandler,
+        PaymentEventsHandler,
+        StoreEventsHandler,
+        DeliveryEventsHandler,
+        MileageEventsHandler,
+      ],
       providers: [
         OrderRepository,
         OverdueOrders,

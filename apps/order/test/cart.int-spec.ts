@@ -197,6 +197,8 @@ describe('cart (real Kafka and PostgreSQL)', () => {
           { productId: fridge, name: 'Fridge', unitPrice: 2_000, quantity: 1 },
         ],
         totalAmount: 3_600,
+        pointsUsed: 0,
+        amountDue: 3_600,
         createdAt: expect.any(String),
       },
     });
@@ -218,6 +220,18 @@ describe('cart (real Kafka and PostgreSQL)', () => {
         }),
       }),
     ]);
+  });
+
+  it('checks out spending points: amountDue is the rest, announced on OrderPlaced; more points than the total is 400 and leaves the cart', async () => {
+    const hana = await customer();
+    await put(hana, fridge, 2);
+    const tooMany = await call('POST', '/cart/checkout', hana.token, { ...checkoutBody, pointsToUse: 4_001 });
+    expect([tooMany.status, tooMany.body.code]).toEqual([400, 'ORDER.INVALID_POINTS']);
+    expect((await cartOf(hana)).items).toHaveLength(1);
+    const placed = await call('POST', '/cart/checkout', hana.token, { ...checkoutBody, pointsToUse: 1_500 });
+    expect([placed.status, placed.body.totalAmount, placed.body.pointsUsed, placed.body.amountDue]).toEqual([201, 4_000, 1_500, 2_500]);
+    expect(await cartOf(hana)).toEqual({ items: [], totalAmount: 0 });
+    expect((await orderEvents(placed.body.id)).map((e) => e.payload)).toEqual([expect.objectContaining({ totalAmount: 4_000, pointsUsed: 1_500, amountDue: 2_500 })]);
   });
 
   it('refuses to check out an empty cart (409 CART.EMPTY) or an invalid body (400), and places nothing', async () => {

@@ -21,7 +21,12 @@ import {
   OrderAccepted,
   PaymentApproved,
   PaymentFailed,
+  PaymentVoided,
   PayloadOf,
+  PointsEarned,
+  PointsReleased,
+  PointsReservationFailed,
+  PointsReserved,
   ProductChanged,
   StoreOrderCanceled,
   StoreOrderReceived,
@@ -81,6 +86,10 @@ describe('order service (real Kafka and PostgreSQL)', () => {
   const fridge = randomUUID();
   const orderIds: string[] = [];
   let deliveredOrder: string;
+  /** A customer spending points, and the orders placed for them (myPage is rebuilt with them too). */
+  const dave = randomUUID();
+  let daveToken: string;
+  const daveOrderIds: string[] = [];
 
   const call = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, {
@@ -159,7 +168,7 @@ describe('order service (real Kafka and PostgreSQL)', () => {
 
   beforeAll(async () => {
     issuer = await tokenIssuer();
-    [aliceToken, bobToken] = await Promise.all([issuer.token(alice), issuer.token(bob)]);
+    [aliceToken, bobToken, daveToken] = await Promise.all([issuer.token(alice), issuer.token(bob), issuer.token(dave)]);
     await ensureTopics(kafka, ALL_TOPICS.map((topic) => ({ topic, numPartitions: 6 })));
     // The topics hold other runs' events: this run's groups start at their current ends (the rebuild reads them all).
     await startGroupsAtTheEnd(kafka, GROUP_PREFIX, groupsOf('order'));
@@ -193,6 +202,8 @@ describe('order service (real Kafka and PostgreSQL)', () => {
         { productId: fridge, name: 'Fridge', unitPrice: 2000, quantity: 2 },
       ],
       totalAmount: 5600,
+      pointsUsed: 0,
+      amountDue: 5600,
       createdAt: expect.any(String),
     });
     const ds = app!.get(DataSource);
@@ -202,7 +213,14 @@ describe('order service (real Kafka and PostgreSQL)', () => {
       expect.objectContaining({
         eventType: 'OrderPlaced',
         producer: 'order',
-        payload: expect.objectContaining({ orderId: placed.body.id, customerId: alice, totalAmount: 5600, payment: { method: 'card', cardToken: 'tok_ok' } }),
+        payload: expect.objectContaining({
+          orderId: placed.body.id,
+          customerId: alice,
+          totalAmount: 5600,
+          pointsUsed: 0,
+          amountDue: 5600,
+          payment: { method: 'card', cardToken: 'tok_ok' },
+        }),
       }),
     ]);
   });
@@ -288,6 +306,8 @@ describe('order service (real Kafka and PostgreSQL)', () => {
       paymentStatus: 'APPROVED',
       deliveryStatus: 'COMPLETED',
       totalAmount: 800,
+      pointsUsed: 0,
+      pointsEarned: 0,
       items: [{ productId: washer, name: 'Washer', unitPrice: 800, quantity: 1 }],
       updatedAt: expect.any(String),
       history: expect.arrayContaining(
@@ -365,6 +385,138 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     expect(await call('POST', `/orders/${deliveredOrder}/cancel`, aliceToken)).toMatchObject({ status: 409, body: { code: 'ORDER.NOT_CANCELABLE' } });
   });
 
+  describe('spending points', () => {
+    /** Dave's order of `fridges` fridges (2,000 each) spending `pointsToUse`: 201, or the failed answer. */
+    const placeSpending = async (pointsToUse: number, fridges = 1, headers: Record<string, string> = {}) => {
+      const res = await call('POST', '/orders', daveToken, { ...orderBody([{ productId: fridge, quantity: fridges }]), pointsToUse }, headers);
+      if (res.status === 201) daveOrderIds.push(res.body.id);
+      return res;
+    };
+    const daveOrder = async (orderId: string) => (await call('GET', `/orders/${orderId}`, daveToken)).body;
+    const daveMyPage = async (orderId: string) => (await call('GET', `/mypage/orders/${orderId}`, daveToken)).body;
+    const mileage = (orderId: string, points: number) => ({
+      reserved: () => publish(PointsReserved, { customerId: dave, orderId, points, balance: 5000 - points }),
+      refused: () => publish(PointsReservationFailed, { customerId: dave, orderId, points, balance: 0, reason: 'INSUFFICIENT_POINTS' }),
+      released: (cause: 'ORDER_REJECTED' | 'ORDER_CANCELED') => publish(PointsReleased, { customerId: dave, orderId, points, balance: 5000, cause }),
+      earned: (earned: number) => publish(PointsEarned, { customerId: dave, orderId, reason: 'ORDER', points: earned, balance: 5000 - points + earned }),
+    });
+    const voided = (orderId: string) => publish(PaymentVoided, { paymentId: randomUUID(), orderId, customerId: dave, cause: 'ORDER_CANCELED' });
+
+    it('places an order spending points: 201 with pointsUsed and amountDue, announced on OrderPlaced, shown by GET /orders', async () => {
+      const placed = await placeSpending(1500, 2);
+      expect(placed).toEqual({
+        status: 201,
+        body: {
+          id: expect.any(String),
+          status: 'PENDING',
+          items: [{ productId: fridge, name: 'Fridge', unitPrice: 2000, quantity: 2 }],
+          totalAmount: 4000,
+          pointsUsed: 1500,
+          amountDue: 2500,
+          createdAt: expect.any(String),
+        },
+      });
+      expect(await daveOrder(placed.body.id)).toMatchObject({ status: 'PENDING', totalAmount: 4000, pointsUsed: 1500, amountDue: 2500 });
+      expect((await call('GET', '/orders', daveToken)).body.orders.find((o: { id: string }) => o.id === placed.body.id)).toMatchObject({ pointsUsed: 1500, amountDue: 2500 });
+      const ds = app!.get(DataSource);
+      await eventually('the outbox to drain', async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox`))[0].n, (n) => n === 0);
+      const announced = (await readWholeTopic(kafka, Topics.Order)).map((m) => decodeEnvelope(m.value)).filter((e) => e.orderId === placed.body.id);
+      expect(announced.map((e) => [e.eventType, (e.payload as Record<string, unknown>).pointsUsed, (e.payload as Record<string, unknown>).amountDue])).toEqual([
+        ['OrderPlaced', 1500, 2500],
+      ]);
+      // All of it in points: nothing is left to charge.
+      expect((await placeSpending(2000)).body).toMatchObject({ totalAmount: 2000, pointsUsed: 2000, amountDue: 0 });
+    });
+
+    it('refuses more points than the order costs (400 ORDER.INVALID_POINTS) and a bad pointsToUse (400), placing nothing', async () => {
+      const before = (await call('GET', '/orders', daveToken)).body.orders.length;
+      expect(await placeSpending(2001)).toEqual({ status: 400, body: { statusCode: 400, code: 'ORDER.INVALID_POINTS', message: expect.stringContaining('2001') } });
+      for (const pointsToUse of [-1, 1.5, '100', 1e20]) {
+        const res = await call('POST', '/orders', daveToken, { ...orderBody([{ productId: fridge, quantity: 1 }]), pointsToUse });
+        expect([pointsToUse, res.status, res.body.code, res.body.fields?.map((f: { field: string }) => f.field)]).toEqual([pointsToUse, 400, 'REQUEST.VALIDATION_FAILED', ['pointsToUse']]);
+      }
+      expect((await call('GET', '/orders', daveToken)).body.orders.length).toBe(before);
+    });
+
+    it('answers a retry with the same Idempotency-Key with the first order, whatever pointsToUse the retry asks', async () => {
+      const key = randomUUID();
+      const first = await placeSpending(300, 1, { 'idempotency-key': key });
+      expect(first.body).toMatchObject({ pointsUsed: 300, amountDue: 1700 });
+      expect(await placeSpending(300, 1, { 'idempotency-key': key })).toEqual(first);
+      expect(await placeSpending(0, 1, { 'idempotency-key': key })).toEqual(first);
+      daveOrderIds.splice(-2); // the same order, counted once
+    });
+
+    it('is REJECTED with POINTS_UNAVAILABLE when mileage refuses the points, and can no longer be canceled', async () => {
+      const { body } = await placeSpending(5500, 3); // more than a new wallet's 5,000: a live mileage refuses too
+      await mileage(body.id, 5500).refused();
+      expect(await eventually('order REJECTED', () => daveOrder(body.id), (o) => o.status === 'REJECTED')).toMatchObject({ statusReason: 'POINTS_UNAVAILABLE', pointsUsed: 5500, amountDue: 500 });
+      expect(await call('POST', `/orders/${body.id}/cancel`, daveToken)).toMatchObject({ status: 409, body: { code: 'ORDER.NOT_CANCELABLE' } });
+      await eventually('myPage REJECTED', () => daveMyPage(body.id), (p) => p.status === 'REJECTED' && p.paymentStatus === 'NONE' && p.pointsUsed === 5500);
+    });
+
+    it('ends CANCELED, not REJECTED, when the cancel came before mileage refused the points: payment voided, the store confirmed', async () => {
+      const { body } = await placeSpending(5500, 3);
+      expect((await call('POST', `/orders/${body.id}/cancel`, daveToken)).status).toBe(202);
+      await mileage(body.id, 5500).refused();
+      await saga(body.id, dave).storeCanceled();
+      await eventually('order still CANCELING', () => daveOrder(body.id), (o) => o.status === 'CANCELING');
+      await voided(body.id);
+      expect(await eventually('order CANCELED', () => daveOrder(body.id), (o) => o.status === 'CANCELED')).toMatchObject({ statusReason: null });
+      await eventually('myPage CANCELED', () => daveMyPage(body.id), (p) => p.status === 'CANCELED' && p.paymentStatus === 'NONE' && p.history.some((h: { eventType: string }) => h.eventType === 'PaymentVoided'));
+    });
+
+    it('waits with CANCELED for the points of a canceled order to come back', async () => {
+      const { body } = await placeSpending(100);
+      expect((await call('POST', `/orders/${body.id}/cancel`, daveToken)).status).toBe(202);
+      const points = mileage(body.id, 100);
+      await points.reserved();
+      await voided(body.id);
+      await saga(body.id, dave).storeCanceled();
+      await eventually('payment and store settled', () => daveMyPage(body.id), (p) => ['PaymentVoided', 'StoreOrderCanceled'].every((t) => p.history?.some((h: { eventType: string }) => h.eventType === t)));
+      expect(await daveOrder(body.id)).toMatchObject({ status: 'CANCELING' });
+      await points.released('ORDER_CANCELED');
+      await eventually('order CANCELED', () => daveOrder(body.id), (o) => o.status === 'CANCELED');
+      await eventually('myPage CANCELED', () => daveMyPage(body.id), (p) => p.status === 'CANCELED');
+    });
+
+    it('delivers an order paid partly with points; myPage shows the points it used and earned', async () => {
+      const { body } = await placeSpending(300);
+      const points = mileage(body.id, 300);
+      const events = saga(body.id, dave);
+      await points.reserved();
+      await events.received(); // before payment, as on the happy path above
+      for (const [step, status] of [
+        [events.paid, 'RECEIVED'],
+        [events.accepted, 'ACCEPTED'],
+        [events.shipped, 'SHIPPING'],
+        [events.delivered, 'DELIVERED'],
+      ] as const) {
+        await step();
+        await eventually(`order ${status}`, () => daveOrder(body.id), (o) => o.status === status);
+      }
+      await points.earned(17);
+      const myPage = await eventually('myPage to show the points earned', () => daveMyPage(body.id), (p) => p.pointsEarned === 17);
+      expect(myPage).toMatchObject({ status: 'DELIVERED', totalAmount: 2000, pointsUsed: 300, pointsEarned: 17 });
+      expect(myPage.history.map((h: { eventType: string }) => h.eventType)).toEqual(expect.arrayContaining(['PointsReserved', 'PointsEarned']));
+      expect((await call('GET', '/mypage', daveToken)).body.orders.find((o: { orderId: string }) => o.orderId === body.id)).toMatchObject({ pointsUsed: 300, pointsEarned: 17 });
+    });
+
+    it('takes the welcome points in its myPage group without a row or a dead letter: they name no order', async () => {
+      const [welcome] = await publish(PointsEarned, { customerId: dave, reason: 'WELCOME', points: 5000, balance: 5000 });
+      const ds = app!.get(DataSource);
+      await eventually(
+        'myPage to take the welcome points',
+        async () => (await ds.query(`SELECT consumer_group FROM inbox WHERE event_id = $1`, [welcome.eventId])).map((r: { consumer_group: string }) => r.consumer_group),
+        (groups) => groups.includes(ConsumerGroups.myPage),
+      );
+      expect(await ds.query(`SELECT count(*)::int AS n FROM mypage_orders WHERE customer_id = $1 AND order_id <> ALL($2::uuid[])`, [dave, daveOrderIds])).toEqual([{ n: 0 }]);
+      const dlq = deadLetterTopic(Topics.Mileage, ConsumerGroups.myPage);
+      const dead = (await kafkaTopics()).includes(dlq) ? (await readWholeTopic(kafka, dlq)).filter((m) => decodeEnvelope(m.value).eventId === welcome.eventId) : [];
+      expect(dead).toEqual([]);
+    });
+  });
+
   it('lists only the customer own orders', async () => {
     const page = (await call('GET', '/orders', aliceToken)).body;
     expect(page.nextCursor).toBeNull();
@@ -376,6 +528,8 @@ describe('order service (real Kafka and PostgreSQL)', () => {
       statusReason: null,
       items: expect.any(Array),
       totalAmount: expect.any(Number),
+      pointsUsed: 0,
+      amountDue: expect.any(Number),
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -456,8 +610,9 @@ describe('order service (real Kafka and PostgreSQL)', () => {
 
   it('rebuilds myPage from the topics to exactly the live read model', async () => {
     const ds = app!.get(DataSource);
-    const live = await new MyPageStore().find(ds.manager, orderIds);
-    expect(live).toHaveLength(orderIds.length);
+    const rebuilt = [...orderIds, ...daveOrderIds];
+    const live = await new MyPageStore().find(ds.manager, rebuilt);
+    expect(live).toHaveLength(rebuilt.length);
     await app!.close();
     app = undefined;
 
@@ -465,8 +620,8 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     await rebuildDb.initialize();
     try {
       const result = await rebuildMyPage({ dataSource: rebuildDb, kafka, group: ConsumerGroups.myPage });
-      expect(result.events).toBeGreaterThanOrEqual(orderIds.length);
-      expect(await new MyPageStore().find(rebuildDb.manager, orderIds)).toEqual(live);
+      expect(result.events).toBeGreaterThanOrEqual(rebuilt.length);
+      expect(await new MyPageStore().find(rebuildDb.manager, rebuilt)).toEqual(live);
       // The live group carries on from where the rebuild ended.
       const admin = kafka.admin();
       await admin.connect();

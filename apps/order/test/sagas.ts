@@ -42,13 +42,23 @@ export function aSaga(customerId = randomUUID()) {
     return saga;
   };
   const saga = {
-    placed: () =>
-      add('OrderPlaced', { items: [{ productId: randomUUID(), name: 'Washer', unitPrice: 1000, quantity: 2 }], totalAmount: 2000 }),
+    /** Placed for 2,000; spending `pointsUsed` of them (the event of an order placed before points existed without it). */
+    placed: (pointsUsed?: number) =>
+      add('OrderPlaced', {
+        items: [{ productId: randomUUID(), name: 'Washer', unitPrice: 1000, quantity: 2 }],
+        totalAmount: 2000,
+        ...(pointsUsed === undefined ? {} : { pointsUsed, amountDue: 2000 - pointsUsed }),
+      }),
     canceled: () => add('OrderCanceled'),
     paid: () => add('PaymentApproved'),
     declined: () => add('PaymentFailed'),
     refunded: () => add('PaymentRefunded'),
     refundFailed: () => add('PaymentRefundFailed'),
+    voided: () => add('PaymentVoided', { cause: 'ORDER_CANCELED' }),
+    pointsReserved: () => add('PointsReserved'),
+    pointsUnavailable: () => add('PointsReservationFailed'),
+    pointsReleased: () => add('PointsReleased'),
+    earned: (points: number) => add('PointsEarned', { reason: 'ORDER', points }),
     received: () => add('StoreOrderReceived'),
     outOfStock: () => add('StockReservationFailed'),
     accepted: () => add('OrderAccepted'),
@@ -61,7 +71,11 @@ export function aSaga(customerId = randomUUID()) {
   return saga;
 }
 
-/** One saga of each ending: delivered, declined, out of stock, canceled while shipping, refund failed, canceled before payment. */
+/**
+ * One saga of each ending: delivered, declined, out of stock, canceled while shipping, refund failed, canceled before
+ * payment; and spending points: delivered earning some, points refused, canceled before mileage refused them,
+ * canceled while paid, canceled while the charge waited for the points.
+ */
 export function everyEnding(): EventEnvelope<unknown>[][] {
   return [
     aSaga().placed().paid().received().accepted().shipped().delivered().build(),
@@ -70,5 +84,26 @@ export function everyEnding(): EventEnvelope<unknown>[][] {
     aSaga().placed().paid().received().accepted().shipped().canceled().storeCanceled().deliveryCanceled().refunded().build(),
     aSaga().placed().paid().canceled().storeCanceled().refundFailed().build(),
     aSaga().placed().canceled().storeCanceled().declined().build(),
+    aSaga().placed(500).pointsReserved().paid().received().accepted().shipped().delivered().earned(15).build(),
+    aSaga().placed(500).pointsUnavailable().build(),
+    aSaga().placed(500).canceled().pointsUnavailable().voided().storeCanceled().build(),
+    aSaga().placed(500).pointsReserved().paid().canceled().storeCanceled().refunded().pointsReleased().build(),
+    aSaga().placed(500).canceled().pointsReserved().voided().storeCanceled().pointsReleased().build(),
   ];
+}
+
+/** The welcome points of a new customer: a wallet's event naming no order, which myPage is not kept from. */
+export function welcomePoints(customerId = randomUUID()): EventEnvelope<unknown> {
+  return {
+    eventId: randomUUID(),
+    eventType: 'PointsEarned',
+    eventVersion: 1,
+    aggregateType: 'wallet',
+    aggregateId: customerId,
+    correlationId: 'c',
+    causationId: 'c',
+    producer: 'mileage',
+    occurredAt: '2026-11-22T09:00:00.000Z',
+    payload: { customerId, reason: 'WELCOME', points: 5000, balance: 5000 },
+  };
 }

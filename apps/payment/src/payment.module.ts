@@ -9,6 +9,7 @@ import { paymentMigrations } from './infrastructure/migrations';
 import { PaymentEntity } from './infrastructure/payment.entity';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { SimulatedPaymentGateway } from './infrastructure/simulated-payment-gateway';
+import { MileageEventsHandler } from './interface/mileage-events.handler';
 import { OrderEventsHandler } from './interface/order-events.handler';
 import { PaymentsController } from './interface/payments.controller';
 import { StoreEventsHandler } from './interface/store-events.handler';
@@ -25,7 +26,7 @@ export class PaymentModule {
         MessagingModule.forRoot(),
         AuthModule.forRoot(),
       ],
-      controllers: [PaymentsController, OrderEventsHandler, StoreEventsHandler],
+      controllers: [PaymentsController, OrderEventsHandler, StoreEventsHandler, MileageEventsHandler],
       providers: [
         PaymentRepository,
         Payments,

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EnvelopeHeaders, EventDefinition, EventEnvelope, OrderCanceled, OrderPlaced, OrderPlacedPayload, RefundCause, StockReservationFailed, Topics } from '@homestore/events';
+import {
+  EnvelopeHeaders,
+  EventDefinition,
+  EventEnvelope,
+  OrderCanceled,
+  OrderPlaced,
+  OrderPlacedPayload,
+  PointsReservationFailed,
+  PointsReserved,
+  RefundCause,
+  StockReservationFailed,
+  Topics,
+} from '@homestore/events';
 import { createProducer, inLanes } from '@homestore/messaging';
 import { UnitOfWork } from '@homestore/persistence';
 import { Payments } from '../src/application/payments';
@@ -105,7 +117,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     await issuer.start();
     await publisher.connect();
-    await createTopics(publisher.kafka, [Topics.Order, Topics.Store, Topics.Payment]);
+    await createTopics(publisher.kafka, [Topics.Order, Topics.Store, Topics.Payment, Topics.Mileage]);
     ({ app, base, close } = await startApp('payment', PaymentConfig, (c) => PaymentModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
     storeToken = await issuer.token(randomUUID(), 'store');
   });
@@ -242,6 +254,115 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     expect(rows).toEqual([{ status: 'VOIDED' }]);
   });
 
+  describe('orders spending points', () => {
+    /** An order spending 3,000 points: 5,977,000 is charged once mileage has reserved them. */
+    const spending = () => anOrder({ pointsUsed: 3000, amountDue: 5_977_000 });
+    const points = (order: OrderPlacedPayload) => ({ customerId: order.customerId, orderId: order.orderId, points: order.pointsUsed!, balance: 2000 });
+    const reservedFor = (order: OrderPlacedPayload) => publisher.envelope(PointsReserved, points(order));
+    const refusedFor = (order: OrderPlacedPayload) => publisher.envelope(PointsReservationFailed, { ...points(order), balance: 100, reason: 'INSUFFICIENT_POINTS' });
+    const cancelOf = (order: OrderPlacedPayload) => publisher.envelope(OrderCanceled, { orderId: order.orderId, customerId: order.customerId });
+    const happened = async (...events: [EventDefinition, EventEnvelope][]) => {
+      for (const [definition, envelope] of events) await publisher.send(definition, envelope);
+      await handled(...new Set(events.map(([, envelope]) => envelope)));
+    };
+    const rowOf = async (order: OrderPlacedPayload) =>
+      (await app.get(DataSource).query(`SELECT status, amount, order_details FROM payments WHERE order_id = $1`, [order.orderId]))[0];
+    const approvedFor = (order: OrderPlacedPayload) => ({
+      eventType: 'PaymentApproved',
+      payload: {
+        paymentId: expect.any(String),
+        orderId: order.orderId,
+        customerId: order.customerId,
+        amount: 5_977_000,
+        items: order.items,
+        deliveryAddress: order.deliveryAddress,
+        deliveryPhone: order.deliveryPhone,
+      },
+    });
+
+    it('placed first: waits, keeping the order, then charges amountDue once the points are reserved and announces what the store needs', async () => {
+      const order = spending();
+      await placed(order);
+      expect(await rowOf(order)).toEqual({
+        status: 'AWAITING_POINTS',
+        amount: '5977000',
+        order_details: { items: order.items, deliveryAddress: order.deliveryAddress, deliveryPhone: order.deliveryPhone },
+      });
+      expect(await paymentEvents(order.orderId)).toEqual([]);
+      expect((await paymentOf(order)).status).toBe(404);
+
+      await happened([PointsReserved, reservedFor(order)]);
+      const events = await paymentEvents(order.orderId);
+      expect(events).toEqual([expect.objectContaining(approvedFor(order))]);
+      expect(await rowOf(order)).toEqual({ status: 'APPROVED', amount: '5977000', order_details: null });
+      expect((await paymentOf(order)).body).toMatchObject({ status: 'APPROVED', amount: 5_977_000 });
+    });
+
+    it('points reserved first: waits for the order, then charges amountDue', async () => {
+      const order = spending();
+      await happened([PointsReserved, reservedFor(order)]);
+      expect(await rowOf(order)).toEqual({ status: 'POINTS_RESERVED', amount: '0', order_details: null });
+      expect(await paymentEvents(order.orderId)).toEqual([]);
+      await placed(order);
+      expect(await paymentEvents(order.orderId)).toEqual([expect.objectContaining(approvedFor(order))]);
+    });
+
+    it.each([
+      ['the order first', (order: OrderPlacedPayload): [EventDefinition, EventEnvelope][] => [[OrderPlaced, publisher.envelope(OrderPlaced, order)], [PointsReservationFailed, refusedFor(order)]]],
+      ['the refusal first', (order: OrderPlacedPayload): [EventDefinition, EventEnvelope][] => [[PointsReservationFailed, refusedFor(order)], [OrderPlaced, publisher.envelope(OrderPlaced, order)]]],
+    ])('never charges an order whose points could not be reserved (%s) and announces nothing; a cancel later voids it with PaymentVoided, once', async (_, events) => {
+      const order = spending();
+      for (const event of [...events(order), [PointsReserved, reservedFor(order)] as [EventDefinition, EventEnvelope]]) await happened(event);
+      expect(await rowOf(order)).toMatchObject({ status: 'POINTS_UNAVAILABLE', order_details: null });
+      expect(await paymentEvents(order.orderId)).toEqual([]);
+      expect((await paymentOf(order)).status).toBe(404);
+
+      const cancel = cancelOf(order);
+      await happened([OrderCanceled, cancel], [OrderCanceled, cancel], [OrderCanceled, cancelOf(order)]);
+      const voided = await paymentEvents(order.orderId);
+      expect(voided).toEqual([
+        expect.objectContaining({
+          eventType: 'PaymentVoided',
+          aggregateType: 'payment',
+          causationId: cancel.eventId,
+          payload: { paymentId: expect.any(String), orderId: order.orderId, customerId: order.customerId, cause: 'ORDER_CANCELED' },
+        }),
+      ]);
+      expect(voided[0].aggregateId).toBe((voided[0].payload as { paymentId: string }).paymentId);
+      expect((await rowOf(order)).status).toBe('VOIDED');
+    });
+
+    it('voids an order canceled while its charge waits for the points: PaymentVoided once, however often the cancel comes, and no charge when the points come later', async () => {
+      const order = spending();
+      await placed(order);
+      const cancel = cancelOf(order);
+      await happened([OrderCanceled, cancel], [OrderCanceled, cancel], [OrderCanceled, cancelOf(order)]);
+      await happened([PointsReserved, reservedFor(order)], [OrderPlaced, publisher.envelope(OrderPlaced, order)]);
+      expect((await paymentEvents(order.orderId)).map((e) => [e.eventType, (e.payload as { cause: string }).cause])).toEqual([['PaymentVoided', 'ORDER_CANCELED']]);
+      expect(await rowOf(order)).toEqual({ status: 'VOIDED', amount: '5977000', order_details: null });
+      expect((await paymentOf(order)).status).toBe(404);
+    });
+
+    it('charges each order once when its OrderPlaced and PointsReserved race in from their two topics, redelivered too', async () => {
+      const orders = Array.from({ length: 12 }, () => spending());
+      const placedEvents = orders.map((o) => publisher.envelope(OrderPlaced, o));
+      const reservedEvents = orders.map(reservedFor);
+      const again = orders.slice(0, 4).map(reservedFor); // redelivered under new eventIds
+      const events = await burst(
+        ...orders.flatMap((o, i): [EventDefinition, EventEnvelope][] => [
+          [OrderPlaced, placedEvents[i]],
+          [PointsReserved, reservedEvents[i]],
+        ]),
+        ...placedEvents.slice(0, 4).map((e): [EventDefinition, EventEnvelope] => [OrderPlaced, e]), // the same envelopes again
+        ...again.map((e): [EventDefinition, EventEnvelope] => [PointsReserved, e]),
+      );
+      await handled(...new Set(events));
+      const byOrder = await paymentEventsOf(orders);
+      expect(byOrder).toEqual(new Map(orders.map((o) => [o.orderId, [['PaymentApproved', undefined]]])));
+      expect(await statusesOf(orders)).toEqual(new Map(orders.map((o) => [o.orderId, ['APPROVED', null]])));
+    });
+  });
+
   it('shows a payment to its owner and the store, and 404 to another customer', async () => {
     const order = anOrder();
     await placed(order);
@@ -257,7 +378,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     const payments = app.get(Payments);
     // What the handlers pass on, run as the consumer runs a fetch: one unit of work, one lane per order.
     type OrderEvent = { orderId: string; handle: (work: UnitOfWork) => Promise<void> };
-    const charge = (order: OrderPlacedPayload): OrderEvent => ({ orderId: order.orderId, handle: (work) => payments.charge(work, order) });
+    const charge = (order: OrderPlacedPayload): OrderEvent => ({ orderId: order.orderId, handle: (work) => payments.orderPlaced(work, order) });
     const refund = (order: OrderPlacedPayload, cause: RefundCause): OrderEvent => ({ orderId: order.orderId, handle: (work) => payments.refund(work, order, cause) });
     const events: OrderEvent[] = [
       charge(a),

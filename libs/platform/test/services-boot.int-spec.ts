@@ -63,7 +63,7 @@ async function readyUpstreams(): Promise<{ env: Record<string, string>; server: 
   const server = createHttpServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${port}`;
-  const names = ['USER', 'ORDER', 'PAYMENT', 'ORDERMANAGEMENT', 'DELIVERY', 'MESSAGE'];
+  const names = ['USER', 'ORDER', 'PAYMENT', 'ORDERMANAGEMENT', 'DELIVERY', 'MESSAGE', 'MILEAGE'];
   return { env: Object.fromEntries(names.map((n) => [`${n}_URL`, url])), server };
 }
 
@@ -88,8 +88,8 @@ describe('every app boots as its own process (real Kafka and PostgreSQL)', () =>
     await client.end();
   });
 
-  it('has the seven services of DESIGN.md', () => {
-    expect(APPS.sort()).toEqual(['delivery', 'gateway', 'message', 'order', 'ordermanagement', 'payment', 'user']);
+  it('has the eight services of DESIGN.md', () => {
+    expect(APPS.sort()).toEqual(['delivery', 'gateway', 'message', 'mileage', 'order', 'ordermanagement', 'payment', 'user']);
   });
 
   it.each(APPS)('%s: is ready with its checks, serves /metrics, and exits 0 on SIGTERM', async (app) => {
@@ -101,7 +101,7 @@ describe('every app boots as its own process (real Kafka and PostgreSQL)', () =>
       const ready = await readiness(port, running);
       expect(ready.status).toBe('ok');
       if (app !== 'gateway') expect(Object.keys(ready.checks)).toEqual(expect.arrayContaining(['database', 'kafka-producer', 'outbox-relay']));
-      else expect(Object.keys(ready.checks).sort()).toEqual(['delivery', 'message', 'order', 'ordermanagement', 'payment', 'user']);
+      else expect(Object.keys(ready.checks).sort()).toEqual(['delivery', 'message', 'mileage', 'order', 'ordermanagement', 'payment', 'user']);
       expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain(`service="${app}"`);

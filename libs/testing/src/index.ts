@@ -117,7 +117,7 @@ export async function call(base: string, method: string, path: string, token?: s
 export type Answer = { status: number; body: any };
 
 /**
- * Walks a paged list (`{ [key]: rows, nextCursor }`, GET /orders, /messages, /store/orders, /mypage) from its first
+ * Walks a paged list (`{ [key]: rows, nextCursor }`, GET /orders, /messages, /store/orders, /mypage, /mileage's history) from its first
  * page to the one whose nextCursor is null, `limit` rows a page (the list's default when unset), and runs `between`
  * after each page but the last (to make rows arrive while it walks). Throws on any answer but 200; answers every
  * row in the order served, and the number of rows of each page.

@@ -17,7 +17,7 @@ const HELP: Record<string, string> = {
   lag: `npm run groups:lag -- [<consumer-group>]
   Committed offset, end offset and lag per partition, for one consumer group or all.`,
   saga: `npm run saga:follow -- <orderId>
-  The timeline of one order across order, payment, store and delivery topics and their dead letters.`,
+  The timeline of one order across the order, payment, store, delivery and mileage topics and their dead letters.`,
 };
 
 class UsageError extends Error {}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { decodeEnvelope, EventEnvelope, Topics } from '@homestore/events';
+import { ALL_EVENTS, ALL_TOPICS, decodeEnvelope, EventEnvelope } from '@homestore/events';
 import { createProducer, DeadLetterHeaders } from '@homestore/messaging';
 
 /** One message as an operator sees it: where it is, its headers, and its envelope or why it has none. */
@@ -188,10 +188,17 @@ export async function consumerLag(kafka: Kafka, group?: string): Promise<Partiti
   }
 }
 
-/** The topics an order's saga runs through, with their dead letters. */
-export const SAGA_TOPICS: string[] = [Topics.Order, Topics.Payment, Topics.Store, Topics.Delivery];
+/**
+ * The topics an order's saga runs through (order, payment, store, delivery, mileage): every topic with an event
+ * that names its order, so that a new participant's topic joins the timeline when its events are defined.
+ */
+export const SAGA_TOPICS: string[] = ALL_TOPICS.filter((topic) => ALL_EVENTS.some((e) => e.topic === topic && e.orderIdField));
 
-/** Every event of one order across the given topics (and their dead-letter topics), oldest first. */
+/**
+ * Every event of one order across the given topics (and their dead-letter topics), oldest first. Found by the
+ * envelope's orderId, or by the key on topics keyed by the order: mileage's events are keyed by the customer
+ * and name their order only in the envelope.
+ */
 export async function followOrder(kafka: Kafka, orderId: string, topics: string[] = SAGA_TOPICS): Promise<BusRecord[]> {
   const dlqs = (await deadLetterTopics(kafka)).filter((d) => topics.some((t) => d.startsWith(`${t}.`)));
   const timeline: BusRecord[] = [];

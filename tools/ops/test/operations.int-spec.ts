@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { deadLetterTopic, EventEnvelope } from '@homestore/events';
+import { deadLetterTopic, EventEnvelope, Topics } from '@homestore/events';
 import { EventConsumer, EventContext, PermanentError } from '@homestore/messaging';
 import {
   createTopic,
@@ -17,7 +17,7 @@ import {
   testKafka,
   unique,
 } from '../../../libs/messaging/test/support';
-import { consumerLag, deadLetterTopics, followOrder, listDeadLetters, readTopic, replayDeadLetters } from '../src/operations';
+import { consumerLag, deadLetterTopics, followOrder, listDeadLetters, readTopic, replayDeadLetters, SAGA_TOPICS } from '../src/operations';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -93,15 +93,22 @@ describe('operator commands against the real broker', () => {
     const other = unique('test.ops-other');
     await createTopic(kafka, other, 2);
     const orderId = randomUUID();
+    const customerId = randomUUID();
     await send(sandbox.topic, envelope(orderId, 1, { orderId }), envelope(randomUUID(), 2), envelope(orderId, 5, { orderId, eventType: 'Later' }));
-    await send(other, envelope(orderId, 3, { orderId, eventType: 'Between' }));
+    // Keyed by the customer, as on mileage.events.v1: found by the envelope's orderId; the customer's other events are not the order's.
+    await send(other, envelope(orderId, 3, { orderId, eventType: 'Between' }), envelope(customerId, 4, { orderId, eventType: 'KeyedByCustomer' }), envelope(customerId, 6, { eventType: 'Welcome' }));
     const timeline = await followOrder(kafka, orderId, [sandbox.topic, other]);
     expect(timeline.map((r) => [r.envelope?.eventType, r.envelope?.payload.seq])).toEqual([
       ['TestHappened', 1],
       ['Between', 3],
+      ['KeyedByCustomer', 4],
       ['Later', 5],
     ]);
     expect((await readTopic(kafka, sandbox.topic)).length).toBe(3);
+  });
+
+  it('follows an order through every topic of its saga, the mileage topic included, and no user or product topic', () => {
+    expect([...SAGA_TOPICS].sort()).toEqual([Topics.Delivery, Topics.Mileage, Topics.Order, Topics.Payment, Topics.Store].sort());
   });
 
   it('answers --help, and a usage error with exit code 2 and what is wrong', () => {

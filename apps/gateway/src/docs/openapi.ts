@@ -27,7 +27,13 @@ const orderDetails: Record<string, Schema> = {
   deliveryAddress: str(),
   deliveryPhone: str(),
   payment: object({ method: str({ enum: ['card'] }), cardToken: str({ description: '`tok_decline` is declined, `tok_refund_fail` cannot be refunded' }) }),
+  pointsToUse: int({
+    minimum: 0,
+    default: 0,
+    description: 'Mileage points to pay with, at most the order’s total; the card is charged the rest (`amountDue`). Too few points in the wallet: the order ends REJECTED `POINTS_UNAVAILABLE`, nothing charged',
+  }),
 };
+const orderDetailsRequired = ['deliveryAddress', 'deliveryPhone', 'payment'];
 
 /** A page of a paged list (DESIGN.md, "HTTP API"): `{ [key]: items, nextCursor }`. */
 const pageOf = (key: string, item: Schema): OpenAPIV3.SchemaObject =>
@@ -65,20 +71,22 @@ const schemas: Record<string, Schema> = {
   Product: object({ id: uuid, name: str(), category: str(), price: int(), salePrice: { ...int(), nullable: true }, stock: int() }),
   NewProduct: object({ name: str(), category: str(), price: int({ minimum: 0 }), salePrice: int({ minimum: 0 }), stock: int({ minimum: 0 }) }, ['name', 'category', 'price', 'stock']),
   ProductChange: object({ name: str(), category: str(), price: int({ minimum: 0 }), salePrice: { ...int({ minimum: 0 }), nullable: true }, stock: int({ minimum: 0 }) }, []),
-  NewOrder: object({ items: arrayOf(object({ productId: uuid, quantity: int({ minimum: 1 }) })), ...orderDetails }),
-  Checkout: object(orderDetails),
+  NewOrder: object({ items: arrayOf(object({ productId: uuid, quantity: int({ minimum: 1 }) })), ...orderDetails }, ['items', ...orderDetailsRequired]),
+  Checkout: object(orderDetails, orderDetailsRequired),
   OrderItem: object({ productId: uuid, name: str(), unitPrice: int(), quantity: int() }),
   Order: object(
     {
       id: uuid,
       status: str({ enum: ORDER_STATUS }),
-      statusReason: { ...str({ enum: ['PAYMENT_FAILED', 'OUT_OF_STOCK'] }), nullable: true },
+      statusReason: { ...str({ enum: ['PAYMENT_FAILED', 'OUT_OF_STOCK', 'POINTS_UNAVAILABLE', 'PAYMENT_TIMEOUT'] }), nullable: true },
       items: arrayOf(ref('OrderItem')),
       totalAmount: int(),
+      pointsUsed: int({ minimum: 0, description: 'Points the order pays with (its pointsToUse)' }),
+      amountDue: int({ minimum: 0, description: 'What the card is charged: totalAmount − pointsUsed' }),
       createdAt: time,
       updatedAt: time,
     },
-    ['id', 'status', 'items', 'totalAmount', 'createdAt'],
+    ['id', 'status', 'items', 'totalAmount', 'pointsUsed', 'amountDue', 'createdAt'],
   ),
   Canceling: object({ id: uuid, status: str({ enum: ['CANCELING'] }) }),
   CartItem: object({
@@ -104,6 +112,8 @@ const schemas: Record<string, Schema> = {
     paymentStatus: str({ enum: ['NONE', 'APPROVED', 'FAILED', 'REFUNDED', 'REFUND_FAILED'] }),
     deliveryStatus: str({ enum: ['NONE', 'STARTED', 'CANCELED', 'COMPLETED'] }),
     totalAmount: int(),
+    pointsUsed: { ...int({ minimum: 0, description: 'Points the order pays with; null until its OrderPlaced reached myPage' }), nullable: true },
+    pointsEarned: int({ minimum: 0, description: 'Points the delivered order earned (1 % of the amount charged, rounded down); 0 until then' }),
     items: arrayOf(ref('OrderItem')),
     updatedAt: time,
     history: arrayOf(object({ eventType: str(), occurredAt: time })),
@@ -135,6 +145,21 @@ const schemas: Record<string, Schema> = {
     createdAt: time,
   }),
   Messages: pageOf('messages', ref('Message')),
+  MileageEntry: object({
+    type: str({ enum: ['EARNED', 'USED', 'RELEASED'], description: 'EARNED added points, USED took them for an order, RELEASED gave back what a rejected or canceled order had taken' }),
+    reason: str({
+      enum: ['WELCOME', 'ORDER', 'ORDER_REJECTED', 'ORDER_CANCELED'],
+      description: 'EARNED: `WELCOME` (every new customer) or `ORDER` (a delivered order); USED: `ORDER`; RELEASED: `ORDER_REJECTED` or `ORDER_CANCELED`',
+    }),
+    points: int({ minimum: 1 }),
+    orderId: { ...uuid, nullable: true, description: 'null for the welcome points' },
+    occurredAt: time,
+  }),
+  Mileage: object({
+    balance: int({ minimum: 0, description: 'Points in the wallet now (reserved points are already taken out)' }),
+    history: arrayOf(ref('MileageEntry')),
+    nextCursor: { ...str(), nullable: true, description: 'Pass as `before` for the next page of history; null on the last page' },
+  }),
   Jwks: { type: 'object', properties: { keys: arrayOf({ type: 'object' }) }, required: ['keys'] },
 };
 
@@ -219,7 +244,11 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Place an order',
     params: [{ name: 'Idempotency-Key', in: 'header', schema: str(), description: 'The same key gives back the same order' }],
     body: ref('NewOrder'),
-    responses: { '201': ok('The order, PENDING', ref('Order')), '422': error('`ORDER.UNKNOWN_PRODUCT`: not (yet) in the catalog') },
+    responses: {
+      '201': ok('The order, PENDING', ref('Order')),
+      '400': error('`ORDER.INVALID_POINTS`: pointsToUse over the total, or the usual validation errors'),
+      '422': error('`ORDER.UNKNOWN_PRODUCT`: not (yet) in the catalog'),
+    },
   },
   'GET /orders': {
     tag: 'orders',
@@ -260,6 +289,7 @@ export const OPERATIONS: Record<string, Operation> = {
     body: ref('Checkout'),
     responses: {
       '201': ok('The order, PENDING, of the cart’s lines at the prices of now; the cart is empty', ref('Order')),
+      '400': error('`ORDER.INVALID_POINTS`: pointsToUse over the total, or the usual validation errors'),
       '409': error('`CART.EMPTY`'),
       '422': error('`ORDER.UNKNOWN_PRODUCT`: a line is not available; the cart is left as it was'),
     },
@@ -308,6 +338,12 @@ export const OPERATIONS: Record<string, Operation> = {
     params: pageParams,
     responses: { '200': ok('A page of my notifications', ref('Messages')), '400': pageError('MESSAGE') },
   },
+  'GET /mileage': {
+    tag: 'users',
+    summary: 'My points: the balance and its history, newest first, a page at a time',
+    params: pageParams,
+    responses: { '200': ok('My balance and a page of its history', ref('Mileage')), '400': pageError('MILEAGE') },
+  },
 };
 
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
@@ -341,7 +377,7 @@ export function openApiDocument(routes: readonly Route[] = ROUTES): OpenAPIV3.Do
         'Unknown fields are rejected; bodies are JSON of at most 64 KiB.',
     },
     tags: [
-      { name: 'users', description: 'Accounts, tokens and notifications' },
+      { name: 'users', description: 'Accounts, tokens, notifications and points' },
       { name: 'products', description: 'The catalog' },
       { name: 'cart', description: 'The shopping cart, and ordering it' },
       { name: 'orders', description: 'Ordering and following an order' },

@@ -14,6 +14,8 @@ export interface OrderDetails {
   deliveryAddress: string;
   deliveryPhone: string;
   payment: { method: 'card'; cardToken: string };
+  /** Points the customer spends on the order (none when absent): at most its total, or ORDER.INVALID_POINTS. */
+  pointsToUse?: number;
   /** The client's retry key: the same key (per customer) gives back the same order. */
   idempotencyKey?: string;
 }
@@ -46,21 +48,26 @@ export class PlaceOrder {
   }
 
   /**
-   * Prices the lines (ORDER.UNKNOWN_PRODUCT naming those the replica lacks) and writes the order with OrderPlaced by
-   * one statement on `em`: alone, that statement is its own transaction; in a caller's, it commits with the rest.
+   * Prices the lines (ORDER.UNKNOWN_PRODUCT naming those the replica lacks; ORDER.INVALID_POINTS when it spends more
+   * points than it costs) and writes the order with OrderPlaced by one statement on `em`: alone, that statement is its own transaction; in a caller's, it commits with the rest.
    * `placed` is false when a concurrent request with the same idempotency key won: its order is the answer, and only
    * it is announced.
    */
   async place(em: EntityManager, command: PlaceOrderCommand): Promise<{ order: OrderView; placed: boolean }> {
     const { customerId, idempotencyKey, deliveryAddress, deliveryPhone, payment } = command;
     const prices = await this.replica.pricesOf(em, command.items.map((l) => l.productId));
-    const order = Order.place(randomUUID(), customerId, priceLines(command.items, prices));
-    const { id: orderId, items, totalAmount } = order.snapshot;
+    const order = Order.place(randomUUID(), customerId, priceLines(command.items, prices), command.pointsToUse ?? 0);
+    const { id: orderId, items, totalAmount, pointsUsed } = order.snapshot;
     const placed = await this.orders.insert(
       em,
       order,
       { deliveryAddress, deliveryPhone },
-      [{ definition: OrderPlaced, payload: { orderId, customerId, items, totalAmount, deliveryAddress, deliveryPhone, payment } }],
+      [
+        {
+          definition: OrderPlaced,
+          payload: { orderId, customerId, items, totalAmount, pointsUsed, amountDue: order.amountDue, deliveryAddress, deliveryPhone, payment },
+        },
+      ],
       idempotencyKey,
     );
     if (placed) return { order: placed, placed: true };

@@ -18,3 +18,10 @@ export class UnknownProducts extends DomainError {
     super('ORDER.UNKNOWN_PRODUCT', `Unknown products: ${productIds.join(', ')}`);
   }
 }
+
+/** An order cannot spend more points than it costs. */
+export class InvalidPoints extends DomainError {
+  constructor(pointsToUse: number, totalAmount: number) {
+    super('ORDER.INVALID_POINTS', `pointsToUse (${pointsToUse}) is more than the order's totalAmount (${totalAmount})`);
+  }
+}

@@ -1,5 +1,5 @@
 import { Order, OrderLine } from './order';
-import { OrderNotCancelable } from './order.errors';
+import { InvalidPoints, OrderNotCancelable } from './order.errors';
 
 type Fact = (o: Order) => void;
 const paid: Fact = (o) => o.paymentApproved();
@@ -13,6 +13,10 @@ const storeCanceled: Fact = (o) => o.storeOrderCanceled();
 const shipped: Fact = (o) => o.deliveryStarted();
 const deliveryCanceled: Fact = (o) => o.deliveryCanceled();
 const delivered: Fact = (o) => o.deliveryCompleted();
+const voided: Fact = (o) => o.paymentVoided();
+const pointsReserved: Fact = (o) => o.pointsReserved();
+const pointsUnavailable: Fact = (o) => o.pointsReservationFailed();
+const pointsReleased: Fact = (o) => o.pointsReleased();
 const canceledByCustomer: Fact = (o) => void o.cancel();
 
 const LINES: OrderLine[] = [
@@ -20,13 +24,13 @@ const LINES: OrderLine[] = [
   { productId: 'p2', name: 'Fridge', unitPrice: 2_000_000, quantity: 2 },
 ];
 
-/** A test order: `anOrder().given(paid, received).build()`. */
-function anOrder() {
+/** A test order: `anOrder().given(paid, received).build()`; `anOrder(3000)` spends 3,000 points. */
+function anOrder(pointsUsed = 0) {
   const facts: Fact[] = [];
   const builder = {
     given: (...more: Fact[]) => (facts.push(...more), builder),
     build: () => {
-      const order = Order.place('o1', 'c1', LINES);
+      const order = Order.place('o1', 'c1', LINES, pointsUsed);
       facts.forEach((f) => f(order));
       return order;
     },
@@ -138,5 +142,86 @@ describe('Order', () => {
   it('ignores a repeated fact', () => {
     const order = anOrder().given(paid, received, accepted, received, paid).build();
     expect(order.status).toBe('ACCEPTED');
+  });
+
+  describe('spending points', () => {
+    it('spends up to its total: amountDue is the rest; more is refused (ORDER.INVALID_POINTS)', () => {
+      const order = anOrder(3000).build();
+      expect([order.snapshot.pointsUsed, order.snapshot.points, order.amountDue]).toEqual([3000, 'NONE', 4_997_000]);
+      expect(anOrder().build().amountDue).toBe(5_000_000);
+      expect(anOrder(5_000_000).build().amountDue).toBe(0);
+      expect(() => anOrder(5_000_001).build()).toThrow(InvalidPoints);
+      expect(() => anOrder(5_000_001).build()).toThrow(expect.objectContaining({ code: 'ORDER.INVALID_POINTS' }));
+    });
+
+    it('stays PENDING while the points are reserved, then follows the payment, store and delivery to DELIVERED, in any interleaving', () => {
+      expect(anOrder(3000).given(pointsReserved).build().status).toBe('PENDING');
+      const outcomes = new Set(
+        interleavings([[pointsReserved], [paid], [received, accepted], [shipped, delivered]]).map((facts) => anOrder(3000).given(...facts).build().status),
+      );
+      expect(outcomes).toEqual(new Set(['DELIVERED']));
+    });
+
+    it('is REJECTED with POINTS_UNAVAILABLE when mileage refuses the points, and can no longer be canceled', () => {
+      const order = anOrder(3000).given(pointsUnavailable).build();
+      expect([order.status, order.statusReason, order.isTerminal]).toEqual(['REJECTED', 'POINTS_UNAVAILABLE', true]);
+      expect(() => order.cancel()).toThrow(OrderNotCancelable);
+      expect(order.cancelUnpaid()).toBe(false);
+    });
+
+    it('is REJECTED at once by a declined payment or missing stock, whatever the points do after (they come back without it)', () => {
+      for (const [facts, reason] of [
+        [[pointsReserved, declined], 'PAYMENT_FAILED'],
+        [[pointsReserved, paid, outOfStock], 'OUT_OF_STOCK'],
+      ] as const) {
+        const order = anOrder(3000).given(...facts).build();
+        expect([order.status, order.statusReason]).toEqual(['REJECTED', reason]);
+        pointsReleased(order);
+        expect([order.status, order.statusReason, order.snapshot.points]).toEqual(['REJECTED', reason, 'RELEASED']);
+      }
+    });
+
+    it.each([
+      ['PENDING, its points reserved', [pointsReserved], [[voided], [storeCanceled], [pointsReleased]]],
+      ['PAID', [pointsReserved, paid], [[refunded], [storeCanceled], [pointsReleased]]],
+      ['SHIPPING', [pointsReserved, paid, received, accepted, shipped], [[refundFailed], [storeCanceled], [pointsReleased]]],
+      ['PENDING, before mileage answered (it then refuses)', [], [[voided], [storeCanceled], [pointsUnavailable]]],
+      ['PENDING, before mileage answered (it then reserves)', [], [[voided], [storeCanceled], [pointsReserved, pointsReleased]]],
+    ] as const)('canceled from %s: CANCELING until the payment settled, the store confirmed and the points came back or were never taken, in every arrival order', (_from, before, after) => {
+      const endings = new Set<string>();
+      for (const facts of interleavings(after.map((stream) => [...stream]))) {
+        const order = anOrder(3000).given(...before, canceledByCustomer).build();
+        facts.slice(0, -1).forEach((f) => {
+          f(order);
+          expect(order.status).toBe('CANCELING');
+        });
+        facts[facts.length - 1](order);
+        endings.add(`${order.status} ${order.statusReason}`);
+      }
+      expect(endings).toEqual(new Set(['CANCELED null']));
+    });
+
+    it('waits for the points to come back even once payment and store settled, and takes them in any order', () => {
+      const order = anOrder(3000).given(pointsReserved, paid, canceledByCustomer, refunded, storeCanceled).build();
+      expect(order.status).toBe('CANCELING');
+      pointsReleased(order);
+      expect(order.status).toBe('CANCELED');
+      // An order without points has none to wait for.
+      expect(anOrder().given(paid, canceledByCustomer, refunded, storeCanceled).build().status).toBe('CANCELED');
+    });
+
+    it('settles the payment of a cancel with a void (nothing was ever charged), which only an order never charged takes', () => {
+      const order = anOrder().given(canceledByCustomer, storeCanceled, voided).build();
+      expect([order.status, order.snapshot.payment]).toEqual(['CANCELED', 'VOIDED']);
+      const charged = anOrder().given(paid, canceledByCustomer, storeCanceled, voided).build();
+      expect([charged.status, charged.snapshot.payment]).toEqual(['CANCELING', 'APPROVED']);
+    });
+
+    it('ignores a repeated points fact, and a reservation arriving after the points came back', () => {
+      const order = anOrder(3000).given(pointsReserved, pointsReserved, canceledByCustomer, pointsReleased, pointsReserved, pointsReleased).build();
+      expect(order.snapshot.points).toBe('RELEASED');
+      const refused = anOrder(3000).given(pointsUnavailable, pointsReserved, pointsReleased, pointsUnavailable).build();
+      expect([refused.snapshot.points, refused.status]).toEqual(['UNAVAILABLE', 'REJECTED']);
+    });
   });
 });

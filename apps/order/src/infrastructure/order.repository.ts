@@ -13,6 +13,9 @@ export interface OrderView {
   statusReason: StatusReason;
   items: OrderLine[];
   totalAmount: number;
+  pointsUsed: number;
+  /** totalAmount − pointsUsed: what the card is charged. */
+  amountDue: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,11 +31,13 @@ interface OrderRow {
   customer_id: string;
   items: OrderLine[];
   total_amount: string;
+  points_used: string;
   delivery_address: string;
   delivery_phone: string;
   payment: OrderState['payment'];
   store: OrderState['store'];
   delivery: OrderState['delivery'];
+  points: OrderState['points'];
   cancel_requested: boolean;
   cancel_reason: OrderState['cancelReason'];
   status: OrderStatus;
@@ -46,9 +51,11 @@ const toState = (r: OrderRow): OrderState => ({
   customerId: r.customer_id,
   items: r.items,
   totalAmount: Number(r.total_amount),
+  pointsUsed: Number(r.points_used),
   payment: r.payment,
   store: r.store,
   delivery: r.delivery,
+  points: r.points,
   cancelRequested: r.cancel_requested,
   cancelReason: r.cancel_reason,
 });
@@ -60,6 +67,8 @@ const toView = (r: OrderRow): OrderView => ({
   statusReason: r.status_reason,
   items: r.items,
   totalAmount: Number(r.total_amount),
+  pointsUsed: Number(r.points_used),
+  amountDue: Number(r.total_amount) - Number(r.points_used),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -92,13 +101,13 @@ export class OrderRepository implements AggregateStore<Order> {
   async insert(em: EntityManager, order: Order, details: DeliveryDetails, events: PendingEvent[], idempotencyKey?: string): Promise<OrderView | null> {
     const s = order.snapshot;
     const rows = await this.outbox.addWith<OrderRow>(em, {
-      sql: `INSERT INTO orders (id, customer_id, items, total_amount, delivery_address, delivery_phone, payment, store, delivery,
-                           cancel_requested, status, status_reason, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      sql: `INSERT INTO orders (id, customer_id, items, total_amount, points_used, delivery_address, delivery_phone, payment, store, delivery,
+                           points, cancel_requested, status, status_reason, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING *`,
-      params: [s.id, s.customerId, JSON.stringify(s.items), s.totalAmount, details.deliveryAddress, details.deliveryPhone, s.payment, s.store,
-        s.delivery, s.cancelRequested, order.status, order.statusReason, idempotencyKey ?? null],
+      params: [s.id, s.customerId, JSON.stringify(s.items), s.totalAmount, s.pointsUsed, details.deliveryAddress, details.deliveryPhone, s.payment,
+        s.store, s.delivery, s.points, s.cancelRequested, order.status, order.statusReason, idempotencyKey ?? null],
     }, events);
     return rows.length ? toView(rows[0]) : null;
   }
@@ -117,15 +126,15 @@ export class OrderRepository implements AggregateStore<Order> {
   /** Saves each order's facts and derived status, in one statement. */
   async saveMany(em: EntityManager, orders: Order[]): Promise<void> {
     const records = orders.map((order) => {
-      const { id, payment, store, delivery, cancelRequested, cancelReason } = order.snapshot;
-      return { id, payment, store, delivery, cancel_requested: cancelRequested, cancel_reason: cancelReason ?? null, status: order.status, status_reason: order.statusReason };
+      const { id, payment, store, delivery, points, cancelRequested, cancelReason } = order.snapshot;
+      return { id, payment, store, delivery, points, cancel_requested: cancelRequested, cancel_reason: cancelReason ?? null, status: order.status, status_reason: order.statusReason };
     });
     await em.query(
-      `UPDATE orders o SET payment = r.payment, store = r.store, delivery = r.delivery, cancel_requested = r.cancel_requested,
+      `UPDATE orders o SET payment = r.payment, store = r.store, delivery = r.delivery, points = r.points, cancel_requested = r.cancel_requested,
          cancel_reason = r.cancel_reason, status = r.status, status_reason = r.status_reason, updated_at = now(),
          status_since = CASE WHEN o.status = r.status THEN o.status_since ELSE now() END
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, payment text, store text, delivery text, cancel_requested boolean, cancel_reason text,
-         status text, status_reason text)
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, payment text, store text, delivery text, points text, cancel_requested boolean,
+         cancel_reason text, status text, status_reason text)
        WHERE o.id = r.id AND o.id = ANY($2::uuid[])`,
       // The ids again as an array: PostgreSQL guesses 100 rows for jsonb_to_recordset and would scan the whole
       // table for the join; with them it reads these orders by their key.

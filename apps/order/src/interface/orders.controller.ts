@@ -20,12 +20,14 @@ function orderId(id: string): string {
   return id;
 }
 
-const details = ({ id, status, statusReason, items, totalAmount, createdAt, updatedAt }: OrderView) => ({
+const details = ({ id, status, statusReason, items, totalAmount, pointsUsed, amountDue, createdAt, updatedAt }: OrderView) => ({
   id,
   status,
   statusReason,
   items,
   totalAmount,
+  pointsUsed,
+  amountDue,
   createdAt: createdAt.toISOString(),
   updatedAt: updatedAt.toISOString(),
 });

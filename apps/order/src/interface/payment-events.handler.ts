@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { EventOf, PaymentApproved, PaymentFailed, PaymentRefunded, PaymentRefundFailed } from '@homestore/events';
+import { EventOf, PaymentApproved, PaymentFailed, PaymentRefunded, PaymentRefundFailed, PaymentVoided } from '@homestore/events';
 import { EventContext } from '@homestore/messaging';
 import { OrderSaga } from '../application/order-saga';
 import { ConsumerGroups } from '../consumer-groups';
@@ -28,5 +28,10 @@ export class PaymentEventsHandler {
   @EventPattern({ group: ConsumerGroups.saga, event: PaymentRefundFailed.type })
   onPaymentRefundFailed(@Payload() event: EventOf<typeof PaymentRefundFailed>, @Ctx() ctx: EventContext) {
     return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.paymentRefundFailed());
+  }
+
+  @EventPattern({ group: ConsumerGroups.saga, event: PaymentVoided.type })
+  onPaymentVoided(@Payload() event: EventOf<typeof PaymentVoided>, @Ctx() ctx: EventContext) {
+    return this.saga.record(ctx.getWork(), event.payload.orderId, (order) => order.paymentVoided());
   }
 }

@@ -16,10 +16,12 @@ export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionCo
 });
 
 /** The answer to placing an order: the order as placed (PENDING), also when a retry with the same key finds it. */
-export const placedOrder = ({ id, items, totalAmount, createdAt }: OrderView) => ({
+export const placedOrder = ({ id, items, totalAmount, pointsUsed, amountDue, createdAt }: OrderView) => ({
   id,
   status: 'PENDING',
   items,
   totalAmount,
+  pointsUsed,
+  amountDue,
   createdAt: createdAt.toISOString(),
 });

@@ -11,8 +11,10 @@ import {
   OrderCanceled,
   OrderPlaced,
   OrderPlacedPayload,
+  PointsEarned,
+  PointsEarnedPayload,
 } from '@homestore/events';
-import { DeliveryFact, Order, OrderLine, OrderStatus, PaymentFact, StoreFact } from '../domain/order';
+import { DeliveryFact, Order, OrderLine, OrderState, OrderStatus, PaymentFact, PointsFact, StoreFact } from '../domain/order';
 import { PARTICIPANT_FACTS } from '../domain/participant-facts';
 
 export interface MyPageHistoryEntry {
@@ -21,15 +23,19 @@ export interface MyPageHistoryEntry {
   occurredAt: string;
 }
 
-/** One order on myPage. customerId, items and totalAmount stay null until OrderPlaced arrives. */
+/** One order on myPage. customerId, items, totalAmount and pointsUsed stay null until OrderPlaced arrives. */
 export interface MyPageOrder {
   orderId: string;
   customerId: string | null;
   items: OrderLine[] | null;
   totalAmount: number | null;
+  pointsUsed: number | null;
+  /** What its delivery earned (PointsEarned, reason ORDER); 0 until then. */
+  pointsEarned: number;
   payment: PaymentFact;
   store: StoreFact;
   delivery: DeliveryFact;
+  points: PointsFact;
   cancelRequested: boolean;
   status: OrderStatus;
   updatedAt: string;
@@ -38,22 +44,29 @@ export interface MyPageOrder {
 
 type Fact = (order: Order) => void;
 
-/** What each event tells myPage: the participants' facts, as the saga records them; the order's own events carry data. */
+/**
+ * What each event tells myPage: the participants' facts, as the saga records them; the order's own events and the
+ * points an order earned carry data.
+ */
 const FACTS: Record<string, Fact> = {
   [OrderPlaced.type]: () => undefined,
   [OrderCanceled.type]: () => undefined, // cancelRequested is set below: the order service already accepted the cancel
+  [PointsEarned.type]: () => undefined, // pointsEarned is set below
   ...PARTICIPANT_FACTS,
 };
 
-/** Whether the projection takes this event (every event of MYPAGE_EVENTS does). */
+/**
+ * Whether the projection takes this event: every event of MYPAGE_EVENTS that names its order. The welcome points
+ * (PointsEarned WELCOME) name none: they are the wallet's, not an order's.
+ */
 export function projects(event: EventEnvelope<unknown>): boolean {
-  return event.eventType in FACTS;
+  return event.eventType in FACTS && typeof (event.payload as { orderId?: unknown }).orderId === 'string';
 }
 
 /** Every event myPage is kept from: every event of an order's saga. */
 export const MYPAGE_EVENTS: EventDefinition[] = ALL_EVENTS.filter((definition) => definition.orderIdField);
 
-/** The order an event belongs to (every myPage event carries it in its payload). */
+/** The order an event belongs to (every event myPage `projects` carries it in its payload). */
 export function orderIdOf(event: EventEnvelope<unknown>): string {
   return (event.payload as { orderId: string }).orderId;
 }
@@ -63,8 +76,38 @@ const byTimeThenId = (a: MyPageHistoryEntry, b: MyPageHistoryEntry) =>
 
 /** A row for an order known only by its id, before any event was applied. */
 export function emptyRow(orderId: string): MyPageOrder {
-  return { orderId, customerId: null, items: null, totalAmount: null, payment: 'NONE', store: 'NONE', delivery: 'NONE', cancelRequested: false, status: 'PENDING', updatedAt: new Date(0).toISOString(), history: [] };
+  return {
+    orderId,
+    customerId: null,
+    items: null,
+    totalAmount: null,
+    pointsUsed: null,
+    pointsEarned: 0,
+    payment: 'NONE',
+    store: 'NONE',
+    delivery: 'NONE',
+    points: 'NONE',
+    cancelRequested: false,
+    status: 'PENDING',
+    updatedAt: new Date(0).toISOString(),
+    history: [],
+  };
 }
+
+/** The facts of a row as the order aggregate holds them, for it to record one more and derive the status. */
+const asOrder = (row: MyPageOrder): Order =>
+  Order.restore({
+    id: row.orderId,
+    customerId: row.customerId ?? '',
+    items: [],
+    totalAmount: 0,
+    pointsUsed: row.pointsUsed ?? 0,
+    payment: row.payment,
+    store: row.store,
+    delivery: row.delivery,
+    points: row.points,
+    cancelRequested: row.cancelRequested,
+  } satisfies OrderState);
 
 /** Applies one event to its order's row (undefined when myPage has none yet); an event seen before changes nothing. */
 export function project(current: MyPageOrder | undefined, event: EventEnvelope<unknown>): MyPageOrder {
@@ -72,18 +115,24 @@ export function project(current: MyPageOrder | undefined, event: EventEnvelope<u
   const fact = FACTS[event.eventType];
   if (!fact || row.history.some((h) => h.eventId === event.eventId)) return row;
 
-  const order = Order.restore({ ...row, id: row.orderId, customerId: row.customerId ?? '', items: [], totalAmount: 0 });
+  const order = asOrder(row);
   fact(order);
-  const { payment, store, delivery } = order.snapshot;
-  const next: MyPageOrder = { ...row, payment, store, delivery };
+  const { payment, store, delivery, points } = order.snapshot;
+  const next: MyPageOrder = { ...row, payment, store, delivery, points };
   if (event.eventType === OrderCanceled.type) next.cancelRequested = true;
   if (event.eventType === OrderPlaced.type) {
     const placed = event.payload as OrderPlacedPayload;
-    Object.assign(next, { customerId: placed.customerId, items: placed.items.map((l) => ({ ...l })), totalAmount: placed.totalAmount });
+    Object.assign(next, {
+      customerId: placed.customerId,
+      items: placed.items.map((l) => ({ ...l })),
+      totalAmount: placed.totalAmount,
+      pointsUsed: placed.pointsUsed ?? 0, // absent on orders placed before points existed
+    });
   }
+  if (event.eventType === PointsEarned.type) next.pointsEarned = (event.payload as PointsEarnedPayload).points;
   const customerId = (event.payload as { customerId?: string }).customerId;
   if (!next.customerId && customerId) next.customerId = customerId;
-  next.status = Order.restore({ ...next, id: next.orderId, customerId: '', items: [], totalAmount: 0 }).status;
+  next.status = asOrder(next).status;
 
   const occurredAt = new Date(event.occurredAt).toISOString();
   next.history = [...row.history, { eventId: event.eventId, eventType: event.eventType, occurredAt }].sort(byTimeThenId);

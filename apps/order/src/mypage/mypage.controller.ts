@@ -8,12 +8,15 @@ import type { MyPageOrder } from './mypage-projection';
 import { MyPagePaging, MyPageQuery } from './mypage.page';
 import { MyPageStore } from './mypage.store';
 
+/** A voided payment never took anything: to the customer it is NONE, as DESIGN.md lists the payment statuses. */
 const view = (row: MyPageOrder) => ({
   orderId: row.orderId,
   status: row.status,
-  paymentStatus: row.payment,
+  paymentStatus: row.payment === 'VOIDED' ? 'NONE' : row.payment,
   deliveryStatus: row.delivery,
   totalAmount: row.totalAmount,
+  pointsUsed: row.pointsUsed,
+  pointsEarned: row.pointsEarned,
   items: row.items ?? [],
   updatedAt: row.updatedAt,
   history: row.history.map(({ eventType, occurredAt }) => ({ eventType, occurredAt })),

@@ -12,6 +12,11 @@ import {
   PaymentFailed,
   PaymentRefundFailed,
   PaymentRefunded,
+  PaymentVoided,
+  PointsEarned,
+  PointsReleased,
+  PointsReservationFailed,
+  PointsReserved,
   StockReservationFailed,
   StoreOrderCanceled,
   StoreOrderReceived,
@@ -59,6 +64,11 @@ export class MyPageProjector {
     return this.myPage.apply(ctx.getWork(), event);
   }
 
+  @EventPattern({ group: ConsumerGroups.myPage, event: PaymentVoided.type })
+  onPaymentVoided(@Payload() event: EventOf<typeof PaymentVoided>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
+  }
+
   @EventPattern({ group: ConsumerGroups.myPage, event: StoreOrderReceived.type })
   onStoreOrderReceived(@Payload() event: EventOf<typeof StoreOrderReceived>, @Ctx() ctx: EventContext) {
     return this.myPage.apply(ctx.getWork(), event);
@@ -91,6 +101,27 @@ export class MyPageProjector {
 
   @EventPattern({ group: ConsumerGroups.myPage, event: DeliveryCompleted.type })
   onDeliveryCompleted(@Payload() event: EventOf<typeof DeliveryCompleted>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
+  }
+
+  @EventPattern({ group: ConsumerGroups.myPage, event: PointsReserved.type })
+  onPointsReserved(@Payload() event: EventOf<typeof PointsReserved>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
+  }
+
+  @EventPattern({ group: ConsumerGroups.myPage, event: PointsReservationFailed.type })
+  onPointsReservationFailed(@Payload() event: EventOf<typeof PointsReservationFailed>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
+  }
+
+  @EventPattern({ group: ConsumerGroups.myPage, event: PointsReleased.type })
+  onPointsReleased(@Payload() event: EventOf<typeof PointsReleased>, @Ctx() ctx: EventContext) {
+    return this.myPage.apply(ctx.getWork(), event);
+  }
+
+  /** The points a delivered order earned; the welcome points (no order) are skipped by the store, not dead-lettered. */
+  @EventPattern({ group: ConsumerGroups.myPage, event: PointsEarned.type })
+  onPointsEarned(@Payload() event: EventOf<typeof PointsEarned>, @Ctx() ctx: EventContext) {
     return this.myPage.apply(ctx.getWork(), event);
   }
 }

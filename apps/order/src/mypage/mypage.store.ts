@@ -16,9 +16,12 @@ interface RowRecord {
   customer_id: string | null;
   items: MyPageOrder['items'];
   total_amount: string | null;
+  points_used: string | null;
+  points_earned: string;
   payment: MyPageOrder['payment'];
   store: MyPageOrder['store'];
   delivery: MyPageOrder['delivery'];
+  points: MyPageOrder['points'];
   cancel_requested: boolean;
   status: MyPageOrder['status'];
   updated_at: Date;
@@ -30,23 +33,30 @@ const toRow = (r: RowRecord): MyPageOrder => ({
   customerId: r.customer_id,
   items: r.items,
   totalAmount: r.total_amount === null ? null : Number(r.total_amount),
+  pointsUsed: r.points_used === null ? null : Number(r.points_used),
+  pointsEarned: Number(r.points_earned),
   payment: r.payment,
   store: r.store,
   delivery: r.delivery,
+  points: r.points,
   cancelRequested: r.cancel_requested,
   status: r.status,
   updatedAt: r.updated_at.toISOString(),
   history: r.history,
 });
 
-const toRecord = (o: MyPageOrder): Omit<RowRecord, 'total_amount' | 'updated_at'> & { total_amount: number | null; updated_at: string } => ({
+type Numbers = 'total_amount' | 'points_used' | 'points_earned' | 'updated_at';
+const toRecord = (o: MyPageOrder): Omit<RowRecord, Numbers> & { total_amount: number | null; points_used: number | null; points_earned: number; updated_at: string } => ({
   order_id: o.orderId,
   customer_id: o.customerId,
   items: o.items,
   total_amount: o.totalAmount,
+  points_used: o.pointsUsed,
+  points_earned: o.pointsEarned,
   payment: o.payment,
   store: o.store,
   delivery: o.delivery,
+  points: o.points,
   cancel_requested: o.cancelRequested,
   status: o.status,
   updated_at: o.updatedAt,
@@ -58,7 +68,8 @@ const toRecord = (o: MyPageOrder): Omit<RowRecord, 'total_amount' | 'updated_at'
 export class MyPageStore implements AggregateStore<MyPageOrder> {
   /**
    * Applies one event to its order's row through the projection, in the unit of work. An event the row's history
-   * already holds (a redelivery, a topic read twice by the rebuild) changes nothing.
+   * already holds (a redelivery, a topic read twice by the rebuild) changes nothing; one that names no order (the
+   * welcome points) is not myPage's and is skipped.
    */
   async apply(work: UnitOfWork, event: EventEnvelope<unknown>): Promise<void> {
     if (!projects(event)) return;
@@ -81,12 +92,15 @@ export class MyPageStore implements AggregateStore<MyPageOrder> {
   /** Writes these rows, new or changed, in one statement. */
   async saveMany(em: EntityManager, rows: MyPageOrder[]): Promise<void> {
     await em.query(
-      `INSERT INTO mypage_orders (order_id, customer_id, items, total_amount, payment, store, delivery, cancel_requested, status, updated_at, history)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, customer_id uuid, items jsonb, total_amount bigint, payment text,
-         store text, delivery text, cancel_requested boolean, status text, updated_at timestamptz, history jsonb)
+      `INSERT INTO mypage_orders (order_id, customer_id, items, total_amount, points_used, points_earned, payment, store, delivery, points,
+         cancel_requested, status, updated_at, history)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, customer_id uuid, items jsonb, total_amount bigint, points_used bigint,
+         points_earned bigint, payment text, store text, delivery text, points text, cancel_requested boolean, status text, updated_at timestamptz,
+         history jsonb)
        ON CONFLICT (order_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, items = EXCLUDED.items, total_amount = EXCLUDED.total_amount,
-         payment = EXCLUDED.payment, store = EXCLUDED.store, delivery = EXCLUDED.delivery, cancel_requested = EXCLUDED.cancel_requested,
-         status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, history = EXCLUDED.history`,
+         points_used = EXCLUDED.points_used, points_earned = EXCLUDED.points_earned, payment = EXCLUDED.payment, store = EXCLUDED.store,
+         delivery = EXCLUDED.delivery, points = EXCLUDED.points, cancel_requested = EXCLUDED.cancel_requested, status = EXCLUDED.status,
+         updated_at = EXCLUDED.updated_at, history = EXCLUDED.history`,
       [JSON.stringify(rows.map(toRecord))],
     );
   }

@@ -1,7 +1,7 @@
 /**
- * `npm run mypage:rebuild`: drops myPage's rows and rebuilds them from the topics, from the beginning, through the
- * same projection the live consumer uses; then moves the order-mypage group's offsets to the end it rebuilt to,
- * so the live consumer carries on from there. Run it while the order app is stopped: Kafka refuses to move the
+ * `npm run mypage:rebuild`: drops myPage's rows and rebuilds them from the topics (MYPAGE_TOPICS), from the beginning,
+ * through the same projection the live consumer uses; then moves the order-mypage group's offsets to the end it
+ * rebuilt to, so the live consumer carries on from there. Run it while the order app is stopped: Kafka refuses to move the
  * offsets of a group with live members, and this refuses to start while the group has any.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,7 +15,7 @@ import { databaseUrl, dataSourceOptions, ensureDatabase, inUnitOfWork } from '@h
 import { ConsumerGroups } from '../consumer-groups';
 import { orderMigrations } from '../infrastructure/migrations';
 import { OrderConfig } from '../order.config';
-import { MYPAGE_EVENTS, orderIdOf } from './mypage-projection';
+import { MYPAGE_EVENTS, orderIdOf, projects } from './mypage-projection';
 import { MyPageStore } from './mypage.store';
 
 export interface RebuildOptions {
@@ -35,7 +35,7 @@ export interface RebuildResult {
   ends: Record<string, { partition: number; offset: string }[]>;
 }
 
-export const MYPAGE_TOPICS = [Topics.Order, Topics.Payment, Topics.Store, Topics.Delivery];
+export const MYPAGE_TOPICS = [Topics.Order, Topics.Payment, Topics.Store, Topics.Delivery, Topics.Mileage];
 
 export async function rebuildMyPage({ dataSource, kafka, group, topics = MYPAGE_TOPICS, log = () => undefined }: RebuildOptions): Promise<RebuildResult> {
   const definitions = new Map<string, EventDefinition>(MYPAGE_EVENTS.map((d) => [d.type, d]));
@@ -77,7 +77,8 @@ export async function rebuildMyPage({ dataSource, kafka, group, topics = MYPAGE_
                 try {
                   const envelope = decodeEnvelope(message.value);
                   const definition = definitions.get(envelope.eventType);
-                  if (definition) decoded.push(decodeEvent(definition, envelope));
+                  const event = definition && decodeEvent(definition, envelope);
+                  if (event && projects(event)) decoded.push(event);
                 } catch (e) {
                   // The live consumer dead-letters such a message; it never reached the read model.
                   log(`skipped ${batch.topic}[${batch.partition}]@${message.offset}: ${(e as Error).message}`);

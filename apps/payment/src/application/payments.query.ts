@@ -3,17 +3,23 @@ import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '@homestore/auth';
 import { PaymentRepository } from '../infrastructure/payment.repository';
+import { CHARGED_STATUSES, PaymentStatus } from '../domain/payment';
 import { paymentNotFound } from '../domain/payment.errors';
 
 export interface PaymentView {
   orderId: string;
-  status: 'APPROVED' | 'FAILED' | 'REFUNDED' | 'REFUND_FAILED';
+  status: (typeof CHARGED_STATUSES)[number];
   amount: number;
   reason?: string;
   updatedAt: string;
 }
 
-/** GET /payments/:orderId: the owner or the store; anyone else, and a voided (never taken) payment, is 404. */
+const isCharged = (status: PaymentStatus): status is PaymentView['status'] => (CHARGED_STATUSES as readonly string[]).includes(status);
+
+/**
+ * GET /payments/:orderId: the owner or the store; anyone else, and a payment the processor was never asked to charge
+ * (voided, waiting for its points, or their reservation failed), is 404.
+ */
 @Injectable()
 export class PaymentsQuery {
   constructor(
@@ -24,7 +30,7 @@ export class PaymentsQuery {
   async ofOrder(orderId: string, user: AuthUser): Promise<PaymentView> {
     if (!isUUID(orderId)) throw paymentNotFound();
     const p = await this.payments.findByOrder(this.dataSource.manager, orderId);
-    if (!p || p.status === 'VOIDED' || (user.role !== 'store' && p.customerId !== user.id)) throw paymentNotFound();
+    if (!p || !isCharged(p.status) || (user.role !== 'store' && p.customerId !== user.id)) throw paymentNotFound();
     return { orderId: p.orderId, status: p.status, amount: p.amount, ...(p.reason ? { reason: p.reason } : {}), updatedAt: p.updatedAt.toISOString() };
   }
 }

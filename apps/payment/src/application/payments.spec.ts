@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { OrderPlacedPayload, RefundCause } from '@homestore/events';
 import { inLanes, Outbox, PendingEvent } from '@homestore/messaging';
 import { UnitOfWork } from '@homestore/persistence';
-import { Payment, PaymentState, PaymentStatus } from '../domain/payment';
+import { ChargeOutcome, Payment, PaymentState, PaymentStatus, RefundOutcome } from '../domain/payment';
 import { CardRequest, PaymentGateway } from '../domain/payment-gateway';
 import { PaymentRepository } from '../infrastructure/payment.repository';
 import { SimulatedPaymentGateway } from '../infrastructure/simulated-payment-gateway';
@@ -75,13 +75,18 @@ function aPlacedOrder(orderId: string, cardToken = 'tok_visa'): OrderPlacedPaylo
   };
 }
 
-/** An order event as its handler passes it on: OrderPlaced, or OrderCanceled / StockReservationFailed by their cause. */
+/** An order spending 3,000 points: 5,977,000 is charged once they are reserved. */
+const spendingPoints = (orderId: string, cardToken = 'tok_visa'): OrderPlacedPayload => ({ ...aPlacedOrder(orderId, cardToken), pointsUsed: 3000, amountDue: 5_977_000 });
+
+/** An event as its handler passes it on: OrderPlaced, OrderCanceled / StockReservationFailed by their cause, mileage's. */
 interface OrderEvent {
   orderId: string;
   handle: (payments: Payments, work: UnitOfWork) => Promise<void>;
 }
-const placed = (order: OrderPlacedPayload): OrderEvent => ({ orderId: order.orderId, handle: (p, work) => p.charge(work, order) });
+const placed = (order: OrderPlacedPayload): OrderEvent => ({ orderId: order.orderId, handle: (p, work) => p.orderPlaced(work, order) });
 const refund = (orderId: string, cause: RefundCause): OrderEvent => ({ orderId, handle: (p, work) => p.refund(work, { orderId, customerId: CUSTOMER }, cause) });
+const reserved = (orderId: string): OrderEvent => ({ orderId, handle: (p, work) => p.pointsReserved(work, { orderId, customerId: CUSTOMER }) });
+const unavailable = (orderId: string): OrderEvent => ({ orderId, handle: (p, work) => p.pointsReservationFailed(work, { orderId, customerId: CUSTOMER }) });
 
 /**
  * Handles the events as the consumer does: together (one unit of work, one lane per order, each order's events in
@@ -167,7 +172,7 @@ describe('Payments (one order event at a time, in the unit of work of a run)', (
     const { reads, writes } = await handled(mixed(), 'together');
     expect(reads.map((keys) => [...keys].sort())).toEqual([[a, b, c, d, e]]);
     expect(writes.map((keys) => [...keys].sort())).toEqual([[a, b, c, d, e]]);
-    const approved = Payment.charged({ paymentId: 'p', orderId: a, customerId: CUSTOMER, amount: 1, cardToken: 'tok_visa' }, { approved: true }).payment;
+    const approved = stored('APPROVED');
     expect((await handled([placed(aPlacedOrder(a)), refund(b, 'ORDER_CANCELED')], 'together', [approved])).writes).toEqual([[b]]);
   });
 
@@ -187,18 +192,107 @@ describe('Payments (one order event at a time, in the unit of work of a run)', (
     ['REFUNDED', []],
     ['REFUND_FAILED', []],
     ['VOIDED', []],
+    ['POINTS_UNAVAILABLE', []],
   ])('never charges an order that already has a payment (%s), and refunds only an approved one', async (status, calls) => {
-    const charge = { paymentId: 'p', orderId: a, customerId: CUSTOMER, amount: 5_980_000, cardToken: 'tok_visa' };
-    const stored =
-      status === 'VOIDED'
-        ? Payment.voided('p', a, CUSTOMER)
-        : Payment.charged(charge, status === 'FAILED' ? { approved: false, reason: 'CARD_DECLINED' } : { approved: true }).payment;
-    if (status === 'REFUNDED') stored.refunded('ORDER_CANCELED', { refunded: true });
-    if (status === 'REFUND_FAILED') stored.refunded('ORDER_CANCELED', { refunded: false, reason: 'refused' });
     for (const how of ['together', 'one at a time'] as const) {
-      const outcome = await handled([placed(aPlacedOrder(a)), refund(a, 'ORDER_CANCELED'), refund(a, 'OUT_OF_STOCK')], how, [stored]);
+      const outcome = await handled([placed(aPlacedOrder(a)), reserved(a), refund(a, 'ORDER_CANCELED'), refund(a, 'OUT_OF_STOCK')], how, [stored(status)]);
       expect(outcome.calls).toEqual(calls);
-      expect(outcome.events.map(([type]) => type)).toEqual(status === 'APPROVED' ? ['PaymentRefunded'] : []);
+      expect(outcome.events.map(([type]) => type)).toEqual(
+        status === 'APPROVED' ? ['PaymentRefunded'] : status === 'POINTS_UNAVAILABLE' ? ['PaymentVoided'] : [],
+      );
     }
   });
+
+  describe('orders spending points', () => {
+    const points = (): OrderEvent[] => [
+      placed(spendingPoints(a)), // placed first, then its points
+      reserved(b), // its points first, then placed
+      placed(spendingPoints(c)),
+      unavailable(d), // never charged, whichever comes first
+      placed(spendingPoints(e)),
+      reserved(a),
+      placed(spendingPoints(b)),
+      placed(spendingPoints(d)),
+      refund(c, 'ORDER_CANCELED'), // canceled while waiting
+      unavailable(e),
+      reserved(c), // too late: nothing charged
+      refund(e, 'ORDER_CANCELED'), // canceled after the points were refused: the cancel hears of it
+      reserved(a), // redelivered under a new eventId
+      placed(spendingPoints(b)),
+      refund(c, 'ORDER_CANCELED'),
+    ];
+
+    it('charges amountDue once the points are reserved, whichever came first, never otherwise; a run ends as one at a time would', async () => {
+      const oneAtATime = await handled(points(), 'one at a time');
+      expect(oneAtATime.statuses).toEqual({
+        [a]: ['APPROVED', null],
+        [b]: ['APPROVED', null],
+        [c]: ['VOIDED', null],
+        [d]: ['POINTS_UNAVAILABLE', null],
+        [e]: ['VOIDED', null],
+      });
+      expect(oneAtATime.calls).toEqual([`charge ${a}`, `charge ${b}`]);
+      expect(oneAtATime.events.map(([type, orderId]) => [type, orderId])).toEqual([
+        ['PaymentApproved', a],
+        ['PaymentApproved', b],
+        ['PaymentVoided', c],
+        ['PaymentVoided', e],
+      ]);
+      const together = await handled(points(), 'together');
+      expect(together.statuses).toEqual(oneAtATime.statuses);
+      const eventsOf = (r: typeof together) => perOrder(r.events.map(([type, orderId, payload]) => [orderId, [type, { ...payload, paymentId: undefined }]]));
+      expect(eventsOf(together)).toEqual(eventsOf(oneAtATime));
+    });
+
+    it('announces the approval with the order kept while it waited, for amountDue; the void with its cause', async () => {
+      const order = spendingPoints(a);
+      const { events, stored: rows } = await handled([placed(order), reserved(a), placed(spendingPoints(c)), refund(c, 'ORDER_CANCELED')], 'one at a time');
+      expect(events.map(([type, , payload]) => [type, payload])).toEqual([
+        [
+          'PaymentApproved',
+          {
+            paymentId: rows.get(a)!.paymentId,
+            orderId: a,
+            customerId: CUSTOMER,
+            amount: 5_977_000,
+            items: order.items,
+            deliveryAddress: order.deliveryAddress,
+            deliveryPhone: order.deliveryPhone,
+          },
+        ],
+        ['PaymentVoided', { paymentId: rows.get(c)!.paymentId, orderId: c, customerId: CUSTOMER, cause: 'ORDER_CANCELED' }],
+      ]);
+      expect(rows.get(a)).toMatchObject({ amount: 5_977_000, orderDetails: null });
+    });
+
+    it('keeps the order while the charge waits, and nothing once it is decided', async () => {
+      const order = spendingPoints(a);
+      const { stored: rows } = await handled([placed(order), placed(spendingPoints(b)), unavailable(b)], 'together');
+      expect(rows.get(a)).toMatchObject({
+        status: 'AWAITING_POINTS',
+        amount: 5_977_000,
+        orderDetails: { items: order.items, deliveryAddress: order.deliveryAddress, deliveryPhone: order.deliveryPhone },
+      });
+      expect(rows.get(b)).toMatchObject({ status: 'POINTS_UNAVAILABLE', orderDetails: null });
+    });
+  });
 });
+
+/** A stored payment of order-a in this status, made through the payment's own transitions. */
+function stored(status: PaymentStatus): Payment {
+  const payment = Payment.unseen('p', 'order-a', CUSTOMER);
+  const charge = (outcome: ChargeOutcome) => {
+    const next = payment.orderPlaced({ ...aPlacedOrder('order-a'), amountDue: 5_980_000, pointsUsed: 0, cardToken: 'tok_visa' });
+    if (next.do === 'charge') payment.charged(outcome);
+  };
+  const refund = (outcome: RefundOutcome) => {
+    if (payment.refundAsked('ORDER_CANCELED').do === 'refund') payment.refunded(outcome);
+  };
+  if (status === 'VOIDED') payment.refundAsked('ORDER_CANCELED');
+  else if (status === 'POINTS_UNAVAILABLE') payment.pointsReservationFailed();
+  else charge(status === 'FAILED' ? { approved: false, reason: 'CARD_DECLINED' } : { approved: true });
+  if (status === 'REFUNDED') refund({ refunded: true });
+  if (status === 'REFUND_FAILED') refund({ refunded: false, reason: 'refused' });
+  expect(payment.snapshot.status).toBe(status);
+  return payment;
+}

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { PaymentStatus } from '../domain/payment';
+import type { OrderDetails, PaymentStatus } from '../domain/payment';
 
 const bigintAsNumber = { to: (v: number) => v, from: (v: string | null) => (v === null ? v : Number(v)) };
 
@@ -14,5 +14,7 @@ export class PaymentEntity {
   @Column('text', { name: 'card_token' }) cardToken: string;
   @Column('text') status: PaymentStatus;
   @Column('text', { nullable: true }) reason: string | null;
+  /** The order's lines and delivery, kept while its charge waits for the points (PaymentApproved carries them on). */
+  @Column('jsonb', { name: 'order_details', nullable: true }) orderDetails: OrderDetails | null;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -22,16 +22,16 @@ export class PaymentRepository implements AggregateStore<Payment> {
 
   /**
    * Locks the orders, then reads the payments they have: two statements for any number of orders. The locks are
-   * advisory, not row locks: an order's events come from two topics (order and store), so from transactions that may
+   * advisory, not row locks: an order's events come from three topics (order, store, mileage), so from transactions that may
    * overlap, and the first of them finds no row to lock. They are taken in one order, so overlapping runs wait, never
    * deadlock, and the read, a statement of its own, sees what the previous holder committed.
    */
   async loadMany(em: EntityManager, orderIds: string[]): Promise<Map<string, Payment>> {
     const rows = await findLocked(em, ORDER_LOCK_SPACE, PaymentEntity, 'orderId', orderIds);
     return new Map(
-      rows.map(({ paymentId, orderId, customerId, amount, cardToken, status, reason }) => [
+      rows.map(({ paymentId, orderId, customerId, amount, cardToken, status, reason, orderDetails }) => [
         orderId,
-        Payment.restore({ paymentId, orderId, customerId, amount, cardToken, status, reason }),
+        Payment.restore({ paymentId, orderId, customerId, amount, cardToken, status, reason, orderDetails }),
       ]),
     );
   }

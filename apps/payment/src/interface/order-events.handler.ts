@@ -5,14 +5,14 @@ import { EventContext } from '@homestore/messaging';
 import { Payments } from '../application/payments';
 import { PAYMENT_GROUP } from '../consumer-group';
 
-/** order.events.v1 → a placed order is charged, a canceled one paid back. */
+/** order.events.v1 → a placed order is charged (once its points are reserved, when it spends any), a canceled one paid back or voided. */
 @Controller()
 export class OrderEventsHandler {
   constructor(private readonly payments: Payments) {}
 
   @EventPattern({ group: PAYMENT_GROUP, event: OrderPlaced.type })
   onOrderPlaced(@Payload() event: EventOf<typeof OrderPlaced>, @Ctx() ctx: EventContext) {
-    return this.payments.charge(ctx.getWork(), event.payload);
+    return this.payments.orderPlaced(ctx.getWork(), event.payload);
   }
 
   @EventPattern({ group: PAYMENT_GROUP, event: OrderCanceled.type })

@@ -8,7 +8,7 @@
 #                             mounts the homestore-db-credentials Secret there); without it every role gets
 #                             PGPASSWORD (docker compose, where the apps read the same PGPASSWORD)
 set -euo pipefail
-services="${HOMESTORE_SERVICES:-user order payment ordermanagement delivery message}"
+services="${HOMESTORE_SERVICES:-user order payment ordermanagement delivery message mileage}"
 passwords_dir="${HOMESTORE_DB_PASSWORDS_DIR:-/run/secrets/homestore-db}"
 
 for service in $services; do

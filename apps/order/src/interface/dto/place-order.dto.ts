@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class OrderItemDto {
   @IsUUID() productId: string;
@@ -18,6 +18,10 @@ export class OrderDetailsDto {
 
   @ValidateNested() @Type(() => CardPaymentDto)
   payment: CardPaymentDto;
+
+  /** Points to spend on the order (none when absent); more than the order's total is 400 ORDER.INVALID_POINTS. */
+  @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  pointsToUse?: number;
 }
 
 /** POST /orders. Repeated products are merged into one line. */

@@ -1,0 +1,5 @@
+import { ServiceConfig } from '@homestore/platform';
+
+export class MileageConfig extends ServiceConfig {
+  override PORT: number = 3007;
+}
