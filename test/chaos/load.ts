@@ -4,6 +4,7 @@
  * Idempotency-Key for an order), so every order the shop accepted is known here with what should become of it.
  */
 import { randomUUID } from 'node:crypto';
+import { WELCOME_POINTS } from '@homestore/events';
 import { Answer, call, logIn, newCustomer, Shop } from '../e2e/shop';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -13,6 +14,8 @@ export interface PlacedOrder {
   id: string;
   customerId: string;
   totalAmount: number;
+  /** Points it spends (0 for most): the load never spends more than a wallet's welcome points, so none is refused. */
+  pointsUsed: number;
   items: { productId: string; quantity: number }[];
   cardToken: 'tok_ok' | 'tok_decline' | 'tok_refund_fail';
   /** The customer's cancel was accepted (202). */
@@ -99,6 +102,8 @@ export async function drive(
   const customers: Customer[] = [];
   for (let i = 0; i < options.customers; i++) customers.push(await newCustomer(shop.gateway, 'chaos'));
   const placed: PlacedOrder[] = [];
+  // Points each customer's orders may spend in all, canceled or not: never more than the welcome points.
+  const budget = new Map(customers.map((c) => [c.id, WELCOME_POINTS]));
   const clients: Promise<void>[] = [];
   const started = Date.now();
   for (let sent = 0; sent < options.ratePerSecond * options.seconds || options.goOn(); sent++) {
@@ -112,10 +117,13 @@ export async function drive(
     const cancel = next() < 0.15;
     const complete = !cancel && next() < 0.3;
     const cancelAfterMs = Math.floor(next() * 3000);
+    const wanted = next() < 0.3 ? 10 + Math.floor(next() * 90) : 0;
+    const pointsToUse = wanted <= budget.get(customer.id)! ? wanted : 0;
+    budget.set(customer.id, budget.get(customer.id)! - pointsToUse);
     clients.push(
       (async () => {
         const key = randomUUID();
-        const body = { items: [{ productId: product.id, quantity }], deliveryAddress: 'Seoul, Gangnam-gu', deliveryPhone: '010-1234-5678', payment: { method: 'card', cardToken } };
+        const body = { items: [{ productId: product.id, quantity }], deliveryAddress: 'Seoul, Gangnam-gu', deliveryPhone: '010-1234-5678', payment: { method: 'card', cardToken }, pointsToUse };
         // 422 ORDER.UNKNOWN_PRODUCT while the order service's replica has not yet heard of the product.
         const unknownYet = (a: Answer) => a.status === 422 && a.body?.code === 'ORDER.UNKNOWN_PRODUCT';
         const answer = await retried(() => call(shop.gateway, 'POST', '/orders', customer.token, body, { 'idempotency-key': key }), stopRetryingAt(), unknownYet);
@@ -124,6 +132,7 @@ export async function drive(
           id: answer.body.id,
           customerId: customer.id,
           totalAmount: answer.body.totalAmount,
+          pointsUsed: pointsToUse,
           items: [{ productId: product.id, quantity }],
           cardToken,
           canceled: false,

@@ -2,7 +2,7 @@
  * What must hold once a chaos run's faults are over, read from the services' own databases and the broker: every
  * accepted order in the state its client's actions call for, one charge per order for the amount due, refunds exactly
  * where owed, stock conserved, myPage equal to the orders, each notification once, every wallet holding its welcome
- * points and what its delivered orders earned (each once), no dead letters, no lag, empty outboxes, every app ready,
+ * points less what its orders spent and kept, plus what its delivered orders earned (each once), no dead letters, no lag, empty outboxes, every app ready,
  * and each fault recovered from within its target.
  */
 import { Client } from 'pg';
@@ -51,19 +51,29 @@ export async function settle(shop: Shop, orders: PlacedOrder[], deadline: number
 }
 
 /**
- * What a customer's wallet must hold after the run (the load spends no points): the welcome points once, and 1 % of
- * each delivered order's charge (its total), rounded down, once; nothing used or released. As `type reason points
+ * What a customer's wallet must hold after the run: the welcome points once; the points of each order that spent
+ * some, taken once, and given back once if it ended CANCELED or REJECTED (by whichever end mileage heard of first, so
+ * the reason is left out); and 1 % of each delivered order's charge, rounded down, once. As `type reason points
  * orderId` lines, sorted.
  */
 export function expectedWallet(customer: Customer, orders: PlacedOrder[]): { balance: number; history: string[] } {
-  const earned = orders
-    .filter((o) => o.customerId === customer.id && expectedStatus(o) === 'DELIVERED')
-    .map((o) => ({ points: Math.floor(o.totalAmount / 100), orderId: o.id }))
-    .filter((e) => e.points > 0);
-  return {
-    balance: WELCOME_POINTS + earned.reduce((sum, e) => sum + e.points, 0),
-    history: [`EARNED WELCOME ${WELCOME_POINTS} -`, ...earned.map((e) => `EARNED ORDER ${e.points} ${e.orderId}`)].sort(),
-  };
+  const own = orders.filter((o) => o.customerId === customer.id);
+  const lines = [`EARNED WELCOME ${WELCOME_POINTS} -`];
+  let balance = WELCOME_POINTS;
+  for (const o of own) {
+    const status = expectedStatus(o);
+    if (o.pointsUsed > 0) {
+      lines.push(`USED ORDER ${o.pointsUsed} ${o.id}`);
+      if (status === 'CANCELED' || status === 'REJECTED') lines.push(`RELEASED * ${o.pointsUsed} ${o.id}`);
+      else balance -= o.pointsUsed;
+    }
+    const earned = status === 'DELIVERED' ? Math.floor((o.totalAmount - o.pointsUsed) / 100) : 0;
+    if (earned > 0) {
+      lines.push(`EARNED ORDER ${earned} ${o.id}`);
+      balance += earned;
+    }
+  }
+  return { balance, history: lines.sort() };
 }
 
 /** A customer's wallet as GET /mileage shows it through the gateway: the balance, and every page of its history. */
@@ -72,7 +82,7 @@ async function walletOf(shop: Shop, customer: Customer): Promise<{ balance: numb
   const first = await get('/mileage?limit=1');
   if (first.status !== 200) throw new Error(`GET /mileage: ${first.status} ${JSON.stringify(first.body)}`);
   const { rows } = await walkPages<{ type: string; reason: string; points: number; orderId: string | null }>(get, '/mileage', 'history', { limit: 200 });
-  return { balance: first.body.balance, history: rows.map((h) => `${h.type} ${h.reason} ${h.points} ${h.orderId ?? '-'}`).sort() };
+  return { balance: first.body.balance, history: rows.map((h) => `${h.type} ${h.type === 'RELEASED' ? '*' : h.reason} ${h.points} ${h.orderId ?? '-'}`).sort() };
 }
 
 export async function judge(
@@ -104,7 +114,8 @@ export async function judge(
   const badCharges = orders.flatMap((o) => {
     const p = paymentOf.get(o.id);
     if (!p) return o.canceled ? [] : [`${o.id} has no payment`];
-    if (p.status !== 'VOIDED' && Number(p.amount) !== o.totalAmount) return [`${o.id} charged ${p.amount}, due ${o.totalAmount}`];
+    const due = o.totalAmount - o.pointsUsed;
+    if (p.status !== 'VOIDED' && Number(p.amount) !== due) return [`${o.id} charged ${p.amount} (${p.status}), due ${due}`];
     return [];
   });
   // One row per order (its primary key) is one charge at the most; the amount is what was due.
@@ -164,7 +175,7 @@ export async function judge(
       badWallets.push(`${customer.id}: balance ${got.balance}, expected ${want.balance}; missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`);
     }
   }
-  check('every wallet: the welcome points once, 1 % of each delivered order once, nothing else', customers.length > 0 && badWallets.length === 0, `${customers.length} wallets${sample(badWallets)}`);
+  check('every wallet: the welcome points once, the points of each order taken once and given back once if it ended, 1 % of each delivered order once', customers.length > 0 && badWallets.length === 0, `${customers.length} wallets${sample(badWallets)}`);
 
   const admin = createKafka('chaos-oracle', BROKERS).admin();
   await admin.connect();

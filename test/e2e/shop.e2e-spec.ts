@@ -422,6 +422,24 @@ describe('the shop, end to end through the gateway', () => {
       await myPage(customer, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'REFUNDED' && r.body.pointsUsed === 2500, 'CANCELED and refunded');
     };
 
+    it('canceled while the charge waits for the points: CANCELED, nothing ever charged (PaymentVoided), the points back', async () => {
+      const kim = await welcomed('kim');
+      // Mileage stalls, so payment holds the order without a charge when the cancel comes.
+      const orderId = await whilePaused(shop, 'mileage', async () => {
+        const { id } = await placeWithPoints(kim, 2000);
+        expect((await call(gw, 'POST', `/orders/${id}/cancel`, kim.token)).status).toBe(202);
+        await eventually(`the cancel of ${id} to reach the store`, () => get(`/mypage/orders/${id}`, kim.token), (r) => r.body?.history?.some((h: { eventType: string }) => h.eventType === 'PaymentVoided'));
+        // Payment and store are settled; the points are not back yet: the order waits.
+        expect((await get(`/orders/${id}`, kim.token)).body.status).toBe('CANCELING');
+        return id;
+      });
+      await orderIs(kim, orderId, 'CANCELED');
+      expect((await get(`/payments/${orderId}`, kim.token)).status).toBe(404);
+      expect((await walletOf(kim)).balance).toBe(5000);
+      await myPage(kim, orderId, (r) => r.body.status === 'CANCELED' && r.body.paymentStatus === 'NONE', 'CANCELED, never paid');
+      await messagesOf(kim, orderId, ['ORDER_CANCELED']);
+    });
+
     it('canceled once PAID: the points and the money come back', async () => {
       const fay = await welcomed('fay');
       const orderId = await whilePaused(shop, 'ordermanagement', async () => {

@@ -23,6 +23,11 @@ describe('UserConfig', () => {
     expect(config.AUTH_PRIVATE_KEY).toBeUndefined();
   });
 
+  it('takes AUTH_TOKEN_TTL_SECONDS from the environment as a number, within 60 s to a day', () => {
+    expect(loadConfig('user', UserConfig, { AUTH_TOKEN_TTL_SECONDS: '3600' }).AUTH_TOKEN_TTL_SECONDS).toBe(3600);
+    expect(problems({ AUTH_TOKEN_TTL_SECONDS: '30' })).toMatch(/AUTH_TOKEN_TTL_SECONDS \(got "30"\): AUTH_TOKEN_TTL_SECONDS must not be less than 60/);
+  });
+
   it('refuses, in production, the local clerk defaults and a missing signing key, naming each', () => {
     const message = problems({ NODE_ENV: 'production' });
     expect(message).toMatch(/STORE_ADMIN_EMAIL \(not set\): STORE_ADMIN_EMAIL is the documented local default, refused when NODE_ENV=production/);

@@ -51,7 +51,7 @@ export class UserConfig extends ServiceConfig {
 
   /** Lifetime of an access token. */
   @IsInt() @Min(60) @Max(86_400)
-  AUTH_TOKEN_TTL_SECONDS = 900;
+  AUTH_TOKEN_TTL_SECONDS: number = 900;
 
   /** The store clerk account (role store) created at start-up. */
   @IsEmail() @NotTheLocalDefaultInProduction(LOCAL_STORE_ADMIN.email)
