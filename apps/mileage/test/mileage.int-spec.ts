@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
   decodeEvent,
   DeliveryCompleted,
-  EnvelopeHeaders,
   EventEnvelope,
   eventDefinition,
   OrderCanceled,
@@ -17,7 +15,7 @@ import {
   Topics,
   UserRegistered,
 } from '@homestore/events';
-import { createProducer, EventContext, inLanes } from '@homestore/messaging';
+import { EventContext, inLanes } from '@homestore/messaging';
 import { inUnitOfWork, UnitOfWork } from '@homestore/persistence';
 import { MileageConfig } from '../src/mileage.config';
 import { MileageModule } from '../src/mileage.module';
@@ -110,20 +108,7 @@ describe('mileage service (real Kafka and PostgreSQL)', () => {
   };
   /** Publishes the events in one producer request, so that the consumer fetches them together; then waits for them. */
   const atOnce = async (...events: EventEnvelope[]) => {
-    const topics = new Map<string, Message[]>();
-    for (const e of events) {
-      const definition = eventDefinition(e.eventType)!;
-      const headers = { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId, [EnvelopeHeaders.correlationId]: e.correlationId };
-      const key = (e.payload as Record<string, string>)[definition.keyField];
-      topics.set(definition.topic, [...(topics.get(definition.topic) ?? []), { key, value: JSON.stringify(e), headers }]);
-    }
-    const producer = createProducer(publisher.kafka);
-    await producer.connect();
-    try {
-      await producer.sendBatch({ acks: -1, topicMessages: [...topics].map(([topic, messages]) => ({ topic, messages })) });
-    } finally {
-      await producer.disconnect();
-    }
+    await publisher.sendTogether(...events);
     await handled(...events);
   };
 

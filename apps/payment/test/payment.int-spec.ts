@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
-  EnvelopeHeaders,
   EventDefinition,
   EventEnvelope,
   OrderCanceled,
@@ -15,7 +13,7 @@ import {
   StockReservationFailed,
   Topics,
 } from '@homestore/events';
-import { createProducer, inLanes } from '@homestore/messaging';
+import { inLanes } from '@homestore/messaging';
 import { UnitOfWork } from '@homestore/persistence';
 import { Payments } from '../src/application/payments';
 import { PaymentRepository } from '../src/infrastructure/payment.repository';
@@ -81,19 +79,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
   });
   /** Publishes the events in one producer request, so that the consumer fetches them at once; each key's in the order given. */
   const burst = async (...events: [EventDefinition, EventEnvelope][]) => {
-    const topics = new Map<string, Message[]>();
-    for (const [definition, envelope] of events) {
-      const headers = { [EnvelopeHeaders.eventType]: envelope.eventType, [EnvelopeHeaders.eventId]: envelope.eventId, [EnvelopeHeaders.correlationId]: envelope.correlationId };
-      const key = (envelope.payload as Record<string, string>)[definition.keyField];
-      topics.set(definition.topic, [...(topics.get(definition.topic) ?? []), { key, value: JSON.stringify(envelope), headers }]);
-    }
-    const producer = createProducer(publisher.kafka);
-    await producer.connect();
-    try {
-      await producer.sendBatch({ acks: -1, topicMessages: [...topics].map(([topic, messages]) => ({ topic, messages })) });
-    } finally {
-      await producer.disconnect();
-    }
+    await publisher.sendTogether(...events.map(([, envelope]) => envelope));
     return events.map(([, envelope]) => envelope);
   };
   /** Each order's events on the payment topic, in the order published (once the outbox has drained): [type, cause]. */

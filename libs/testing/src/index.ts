@@ -6,9 +6,9 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { exportJWK, SignJWT } from 'jose';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
+import { EnvelopeHeaders, EventDefinition, eventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
 import { createKafka, createProducer, ensureTopics, EventTransport } from '@homestore/messaging';
 import { DataSource } from 'typeorm';
 import { configureHttp, loadConfig, ServiceConfig } from '@homestore/platform';
@@ -145,6 +145,15 @@ export async function walkPages<T>(
   return { rows, pages };
 }
 
+/** A Kafka message of an event as its producer's relay writes it: keyed, with the envelope headers. */
+function messageOf(definition: EventDefinition, envelope: EventEnvelope): Message {
+  return {
+    key: (envelope.payload as Record<string, string>)[definition.keyField],
+    value: JSON.stringify(envelope),
+    headers: { [EnvelopeHeaders.eventType]: envelope.eventType, [EnvelopeHeaders.eventId]: envelope.eventId, [EnvelopeHeaders.correlationId]: envelope.correlationId },
+  };
+}
+
 /** Publishes events as their producer's relay would: keyed, with the envelope headers. */
 export class TestPublisher {
   readonly kafka: Kafka = createKafka('test-publisher', BROKERS);
@@ -173,18 +182,21 @@ export class TestPublisher {
   }
 
   async send(definition: EventDefinition, envelope: EventEnvelope): Promise<void> {
-    const key = (envelope.payload as Record<string, string>)[definition.keyField];
-    await this.producer.send({
-      topic: definition.topic,
-      acks: -1,
-      messages: [
-        {
-          key,
-          value: JSON.stringify(envelope),
-          headers: { [EnvelopeHeaders.eventType]: envelope.eventType, [EnvelopeHeaders.eventId]: envelope.eventId, [EnvelopeHeaders.correlationId]: envelope.correlationId },
-        },
-      ],
-    });
+    await this.producer.send({ topic: definition.topic, acks: -1, messages: [messageOf(definition, envelope)] });
+  }
+
+  /**
+   * Sends the events in one producer request, so that a consumer fetches them together (one run); the events of one
+   * topic and key keep the order given. Each event's contract comes from its eventType.
+   */
+  async sendTogether(...envelopes: EventEnvelope[]): Promise<void> {
+    const topics = new Map<string, Message[]>();
+    for (const envelope of envelopes) {
+      const definition = eventDefinition(envelope.eventType);
+      if (!definition) throw new Error(`no event type ${envelope.eventType} in the contract`);
+      topics.set(definition.topic, [...(topics.get(definition.topic) ?? []), messageOf(definition, envelope)]);
+    }
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...topics].map(([topic, messages]) => ({ topic, messages })) });
   }
 
   /** Publishes a new event and returns its envelope. */
