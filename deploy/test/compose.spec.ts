@@ -91,7 +91,7 @@ describe('docker-compose.yml', () => {
     expect(services['kafka-init'].restart).toBe('no');
   });
 
-  it('runs Kafka 4 from the official image as one KRaft node, and Kafdrop on :9000 pointed at it', () => {
+  it('runs Kafka 4 from the official image as one KRaft node, and Kafdrop on 127.0.0.1:9000 (this host only) pointed at it', () => {
     const kafka = env('kafka');
     expect(services.kafka.image).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
     expect(kafka.KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -100,7 +100,7 @@ describe('docker-compose.yml', () => {
     expect(kafka.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(Object.keys(kafka).filter((k) => /ZOOKEEPER/.test(k))).toEqual([]);
     expect(kafka.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
-    expect(services.kafdrop.ports).toEqual(['9000:9000']);
+    expect(services.kafdrop.ports).toEqual(['127.0.0.1:9000:9000']);
     expect(env('kafdrop').KAFKA_BROKERCONNECT).toBe('kafka:9092');
     for (const app of BACKEND_APPS) expect(env(app).KAFKA_BROKERS).toBe('kafka:9092');
   });
