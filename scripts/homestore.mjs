@@ -40,6 +40,16 @@ const APPS = [
   { name: 'mileage', port: 3007 },
 ];
 
+/**
+ * The developer console (tools/console): topics, consumer groups, dead letters and order timelines in a browser. Run
+ * from its TypeScript source (tools/ is not built); on CONSOLE_HOST (default 127.0.0.1, where it asks no token) at
+ * CONSOLE_PORT, else 8090 or the next free port.
+ */
+const CONSOLE = { name: 'console', firstPort: 8090, entry: ['-r', '@swc-node/register', join('tools', 'console', 'src', 'main.ts')] };
+
+/** Debian's chromium, which the console's browser test drives through playwright-core (no browser download). */
+const CHROMIUM = '/usr/bin/chromium';
+
 /** Local defaults, also documented in .env.example; the environment (and .env) wins. */
 const DEFAULTS = {
   NODE_ENV: 'development',
@@ -53,10 +63,11 @@ const DEFAULTS = {
 const HELP = `Usage: node scripts/homestore.mjs <command> [args]
 
 Commands:
-  start                 Provision, start every app, wait until each answers /health/ready
-                        and print where everything is. Ctrl+C stops the apps, and Kafka
-                        if this command started it.                            (npm start)
-  test [jest args]      Provision, then run jest with every project (unit, integration);
+  start                 Provision, start every app and the developer console, wait until
+                        each answers /health/ready and print where everything is. Ctrl+C
+                        stops them, and Kafka if this command started it.      (npm start)
+  test [jest args]      Provision, then run jest with every project (unit, integration, then
+                        e2e; chromium installed with apt-get when ${CHROMIUM} is missing);
                         extra args go to jest, e.g. --selectProjects unit. (npm test -- ...)
   bench <file> [args]   Provision, then run a TypeScript benchmark with @swc-node/register.
                                                               (npm run bench -- <file>)
@@ -74,6 +85,9 @@ Environment (see .env.example; a .env file is loaded if present, the environment
   KAFKA_BROKERS             use this Kafka instead of starting a local broker
   KAFKA_PARTITIONS          partitions of a created topic (default ${DEFAULTS.KAFKA_PARTITIONS})
   KAFKA_REPLICATION_FACTOR  replicas of a created topic (default ${DEFAULTS.KAFKA_REPLICATION_FACTOR})
+  LOG_FORMAT                the apps' logs under start: pretty (default on a terminal) or json
+  CONSOLE_HOST, CONSOLE_PORT  the developer console's address (default 127.0.0.1, 8090 or the next
+                            free port); off this machine it asks for a store-role token
   KEEP_KAFKA=1              do not stop a broker this command started when it ends
   CI=true                   pass --ci to jest
 `;
@@ -291,12 +305,16 @@ async function start() {
     if (env[name]) warn(`${name}=${env[name]} is ignored by npm start: every app uses its own (see .env.example)`);
     delete env[name];
   }
+  // A person reads these logs: one readable line each, unless LOG_FORMAT says otherwise (json, e.g. piped into jq).
+  if (!env.LOG_FORMAT) env.LOG_FORMAT = process.stdout.isTTY ? 'pretty' : 'json';
   if (!useColor) env.NO_COLOR = '1'; // Nest colours its logs even into a pipe
   delete env.FORCE_COLOR;
 
   const t0 = Date.now();
   const width = Math.max(...APPS.map((a) => a.name.length));
   const procs = APPS.map((app, i) => launch(app, env, APP_COLORS[i % APP_COLORS.length](app.name.padEnd(width))));
+  const devConsole = await consoleApp(env);
+  procs.push(launch(devConsole, { ...env, CONSOLE_PORT: String(devConsole.port), SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, dim(CONSOLE.name.padEnd(width))));
   const stopped = new Promise((resolveStopped) => {
     const onSignal = (signal) => {
       if (shutdownState.promise) {
@@ -329,7 +347,7 @@ async function start() {
     await shutdown(procs);
     throw new HomestoreError(`start failed: ${failures.map((f) => f.proc.app.name).join(', ')} not ready.`);
   }
-  printSummary(brokers, database, secs(t0));
+  printSummary(brokers, database, secs(t0), devConsole);
   const code = await stopped;
   return procs.some((p) => p.died) ? 1 : code;
 }
@@ -342,6 +360,14 @@ async function checkPortsFree() {
       `port(s) ${busy.join(', ')} already in use: is another \`npm start\` running? Stop it (or whatever holds the port) and re-run.`,
     );
   }
+}
+
+/** The console's address: CONSOLE_HOST and CONSOLE_PORT when set, else 127.0.0.1 and the first free port from 8090. */
+async function consoleApp(env) {
+  const host = env.CONSOLE_HOST || '127.0.0.1';
+  let port = Number(env.CONSOLE_PORT) || 0;
+  for (let p = CONSOLE.firstPort; !port; p++) if (!(await portAnswers(p))) port = p;
+  return { ...CONSOLE, host, port };
 }
 
 function portAnswers(port) {
@@ -359,7 +385,7 @@ function portAnswers(port) {
 
 /** Starts one app with its output prefixed by its name; keeps its last lines for error reports. */
 function launch(app, env, label) {
-  const child = spawn(process.execPath, [join('dist', 'apps', app.name, 'src', 'main.js')], {
+  const child = spawn(process.execPath, app.entry ?? [join('dist', 'apps', app.name, 'src', 'main.js')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -406,7 +432,7 @@ async function waitReady(procs, t0) {
   let someoneFailed = false;
   const results = await Promise.all(
     procs.map(async (p) => {
-      const url = `http://127.0.0.1:${p.app.port}/health/ready`;
+      const url = `http://${p.app.host && p.app.host !== '0.0.0.0' ? p.app.host : '127.0.0.1'}:${p.app.port}/health/ready`;
       for (;;) {
         if (shutdownState.promise) return null;
         if (p.exit) {
@@ -438,7 +464,7 @@ async function waitReady(procs, t0) {
   return results.filter(Boolean);
 }
 
-function printSummary(brokers, database, readyIn) {
+function printSummary(brokers, database, readyIn, devConsole) {
   const width = Math.max(...APPS.map((a) => a.name.length));
   const row = (k, v) => `  ${k.padEnd(width + 2)}${v}`;
   const kafkaNote = session.kafkaStartedHere ? 'started by this command, stopped with it' : 'already running, left running';
@@ -450,6 +476,7 @@ function printSummary(brokers, database, readyIn) {
     ...APPS.map((a) => row(a.name, `http://localhost:${a.port}`)),
     '',
     row('gateway', `${bold(`http://localhost:${APPS[0].port}`)}  <- API clients call everything here`),
+    row('console', `${bold(`http://${devConsole.host === '127.0.0.1' ? 'localhost' : devConsole.host}:${devConsole.port}`)}  <- topics, consumer lag, dead letters (replay), order timelines${devConsole.host === '127.0.0.1' ? '' : ' (store-role token)'}`),
     row('kafka', `${brokers} (${kafkaNote})`),
     row('postgres', `${database} (one database per app: homestore_<app>)`),
     row('store', `${process.env.STORE_ADMIN_EMAIL || DEFAULTS.STORE_ADMIN_EMAIL} / ${process.env.STORE_ADMIN_PASSWORD || DEFAULTS.STORE_ADMIN_PASSWORD}  (store clerk: STORE_ADMIN_EMAIL / STORE_ADMIN_PASSWORD)`),
@@ -508,6 +535,7 @@ const PHASES = [['--selectProjects', 'unit', 'integration'], ['--selectProjects'
 async function test(args) {
   await useTestBrokerData();
   const { brokers } = await provision();
+  if (!args.length || args.some((a) => a.includes('e2e'))) await step('chromium', ensureChromium);
   const jest = requireFromRoot.resolve('jest/bin/jest');
   const env = { ...plainWithoutTty(process.env), KAFKA_BROKERS: brokers, DATABASE_URL: process.env.DATABASE_URL || DEFAULTS.DATABASE_URL };
   const ci = process.env.CI === 'true' && !args.includes('--ci') ? ['--ci'] : [];
@@ -523,6 +551,18 @@ async function test(args) {
   }
   say('tests passed');
   return 0;
+}
+
+/** The console's browser test drives Debian's chromium: installed with apt-get (as root, or through sudo) when missing. */
+async function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  say(`${CHROMIUM} is missing: installing Debian's chromium with apt-get`);
+  const root = process.getuid?.() === 0;
+  const apt = (...args) => (root ? run('apt-get', args, { stdio: 'inherit' }) : run('sudo', ['-n', 'apt-get', ...args], { stdio: 'inherit' }));
+  const code = (await apt('update')) || (await apt('install', '-y', 'chromium'));
+  if (code !== 0 || !existsSync(CHROMIUM)) {
+    throw new HomestoreError(`could not install chromium (apt-get exited with ${code}). Install it yourself (apt-get install chromium) so that ${CHROMIUM} exists, and re-run.`);
+  }
 }
 
 async function bench(args) {

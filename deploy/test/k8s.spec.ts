@@ -478,19 +478,4 @@ function podSpecLabels(workload: K8sObject): Record<string, string> {
   return workload.spec.template.metadata.labels ?? {};
 }
 
-describe('k8s/components/monitoring alert rules', () => {
-  const rules = k8sFiles()
-    .flatMap(({ objects }) => ofKind(objects, 'PrometheusRule'))
-    .flatMap((r) => (r.spec.groups as { rules: { alert: string; expr: string }[] }[]).flatMap((g) => g.rules));
-  const sources = execFileSync('grep', ['-rhoE', "name: '(homestore_[a-z_]+)'", join(K8S, '..', 'apps'), join(K8S, '..', 'libs')], { encoding: 'utf8' });
-
-  it('alert on metrics the apps export, with balanced expressions', () => {
-    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['HomestoreSagaOrdersOverdue', 'HomestoreUnpaidOrdersNotCanceled']));
-    for (const { alert, expr } of rules) {
-      const metrics = expr.match(/homestore_[a-z_]+/g) ?? [];
-      expect({ alert, metrics: metrics.length > 0 }).toEqual({ alert, metrics: true });
-      for (const metric of metrics) expect({ alert, metric, exported: sources.includes(`'${metric}'`) }).toEqual({ alert, metric, exported: true });
-      expect({ alert, balanced: expr.split('(').length === expr.split(')').length && expr.split('{').length === expr.split('}').length }).toEqual({ alert, balanced: true });
-    }
-  });
-});
+// The monitoring component (ServiceMonitor, alert rules, Grafana dashboard): monitoring.spec.ts.

@@ -1,4 +1,4 @@
-import { clientIp, edgeContext } from './edge';
+import { clientIp, edgeContext, flowOf } from './edge';
 
 const req = (headers: Record<string, string>, remoteAddress = '10.0.0.9') => ({ headers, socket: { remoteAddress } });
 
@@ -21,6 +21,12 @@ describe('edge context', () => {
     expect(ctx.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(ctx.correlationId).toBe(ctx.requestId);
     expect(ctx.traceparent).not.toContain('0'.repeat(32));
+  });
+
+  it("gives its log lines the request's ids: request, correlation, causation (the request) and trace", () => {
+    const traceparent = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
+    const ctx = edgeContext(req({ 'x-request-id': 'r-1', 'x-correlation-id': 'flow:42', traceparent }), 0);
+    expect(flowOf(ctx)).toEqual({ requestId: 'r-1', correlationId: 'flow:42', causationId: 'r-1', traceId: 'ab'.repeat(16) });
   });
 
   it('takes the client IP from the peer, or from X-Forwarded-For as far as proxies are trusted', () => {

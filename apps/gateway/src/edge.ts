@@ -1,4 +1,4 @@
-import { RequestHeaders, traceIdOf } from '@homestore/messaging';
+import { MessageContext, RequestHeaders, traceIdOf } from '@homestore/messaging';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
@@ -46,4 +46,9 @@ function newTraceparent(): string {
 
 function clientId(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && CLIENT_ID.test(value) ? value : undefined;
+}
+
+/** The request's ids as the message context every log line reads them from. */
+export function flowOf(edge: EdgeContext): MessageContext {
+  return { requestId: edge.requestId, correlationId: edge.correlationId, causationId: edge.requestId, traceId: traceIdOf(edge.traceparent)! };
 }

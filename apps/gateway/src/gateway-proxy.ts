@@ -1,12 +1,13 @@
 import { ArgumentsHost, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthUser, bearerToken, forbidden, TokenVerifier } from '@homestore/auth';
-import { HttpErrorFilter } from '@homestore/platform';
+import { HttpErrorFilter, HttpMetrics, UNMATCHED_ROUTE } from '@homestore/platform';
 import express from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { Counter, Registry } from 'prom-client';
-import { EdgeContext, edgeContext } from './edge';
+import { runInContext } from '@homestore/messaging';
+import { EdgeContext, edgeContext, flowOf } from './edge';
 import { GatewayConfig } from './gateway.config';
 import { bodyError, methodNotAllowed, notFound, rateLimited, RetryLater, unsupportedMediaType } from './gateway-errors';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
@@ -43,6 +44,7 @@ export class GatewayProxy implements OnApplicationBootstrap {
     private readonly routes: RouteTable,
     private readonly verifier: TokenVerifier,
     private readonly upstreams: Upstreams,
+    private readonly httpMetrics: HttpMetrics,
     registry: Registry,
   ) {
     this.perIp = new RateLimiter({ limit: config.RATE_LIMIT_IP, windowMs: config.RATE_LIMIT_WINDOW_MS });
@@ -66,14 +68,20 @@ export class GatewayProxy implements OnApplicationBootstrap {
       res.setHeader('X-Correlation-Id', edge.correlationId);
       const path = pathOf(req);
       if (OWN.test(path)) for (const listener of nest) listener(req, res);
-      else void this.forward(req, res, path, edge);
+      // Its log lines carry the request's ids, as every service's do (libs/messaging's message context).
+      else void runInContext(flowOf(edge), () => this.forward(req, res, path, edge));
     });
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse, path: string, edge: EdgeContext): Promise<void> {
+    // Timed as every service's requests are (libs/platform HttpMetrics), by the route pattern it matched.
+    const started = performance.now();
+    let pattern = UNMATCHED_ROUTE;
+    res.once('close', () => this.httpMetrics.observe(req.method!, pattern, res.statusCode, (performance.now() - started) / 1000));
     try {
       this.limit(this.perIp, edge.clientIp, 'ip');
       const route = this.route(req.method!, path, res);
+      pattern = route.path;
       if (route.access !== 'public') {
         const user = await this.caller(route, req);
         this.limit(this.perUser, user.id, 'user');

@@ -109,6 +109,16 @@ describe('gateway in front of stub upstreams', () => {
       expect(stubs.ordermanagement.last().headers).toMatchObject({ 'x-request-id': 'req-abc', 'x-correlation-id': 'flow-42', traceparent });
     });
 
+    it('times each forwarded request by the route it matched, never by the URL asked', async () => {
+      const id = randomUUID();
+      expect((await call(`/products/${id}`)).status).toBe(200);
+      expect((await call('/no/such/route')).status).toBe(404);
+      const metrics = await (await call('/metrics')).text();
+      expect(metrics).toMatch(/homestore_http_request_duration_seconds_count\{service="gateway",method="GET",route="\/products\/:id",status="200"\} [1-9]/);
+      expect(metrics).toMatch(/homestore_http_request_duration_seconds_count\{service="gateway",method="GET",route="unmatched",status="404"\} [1-9]/);
+      expect(metrics).not.toContain(id);
+    });
+
     it('passes Authorization through and strips identity and hop-by-hop headers', async () => {
       const token = await accessToken(key);
       const res = await rawRequest(`${gateway.url}/orders`, {

@@ -89,4 +89,16 @@ describe('order saga deadlines (real Kafka and PostgreSQL)', () => {
     expect(listed.stdout).toMatch(new RegExp(`${orderId}\\s+PAID\\s+.*needs an operator`));
     expect(listed.stdout).toMatch(/order\(s\) overdue: .*PAID [1-9]/);
   });
+
+  it('counts the orders in each open status on every check (homestore_saga_open_orders), never the finished ones', async () => {
+    // By now: the first order CANCELED (finished), the second PAID.
+    const text = await eventually(
+      'the open orders counted',
+      async () => (await fetch(`${shop.base}/metrics`)).text(),
+      (t) => /homestore_saga_open_orders\{status="PAID"[^}]*\} 1\n/.test(t),
+      15_000,
+    );
+    for (const status of ['PENDING', 'RECEIVED', 'ACCEPTED', 'SHIPPING', 'CANCELING']) expect(text).toMatch(new RegExp(`homestore_saga_open_orders\\{status="${status}"[^}]*\\} 0\n`));
+    expect(text).not.toMatch(/homestore_saga_open_orders\{status="(CANCELED|DELIVERED|REJECTED)"/);
+  });
 });

@@ -1,5 +1,6 @@
 export * from './message-context';
 export * from './metrics';
+export * from './consumer-lag-sampler';
 export * from './kafka';
 export * from './migrations';
 export * from './outbox/outbox';

@@ -14,17 +14,17 @@ const EXPECTED_WARNINGS = [/Limiting retries for the idempotent producer/];
  */
 const RETRIED_RESPONSES = /^Response \w+\(key: \d+, version: \d+\)$/;
 
-/** Sends kafkajs' own log lines through the Nest logger. */
-const nestLogCreator: logCreator = () => {
+/**
+ * Sends kafkajs' own log lines through the Nest logger, so through the service's (libs/platform ServiceLogger): one
+ * line each, context `kafkajs`, with what kafkajs says about it (broker, groupId, error, ...) as fields of the line
+ * and the ids of the request or event being handled when there is one.
+ */
+export const kafkajsLogCreator: logCreator = () => {
   const logger = new Logger('kafkajs');
-  return ({ level, log }) => {
-    const { message, ...rest } = log;
+  return ({ namespace, level, log }) => {
+    const { message, timestamp: _timestamp, logger: _logger, ...details } = log;
     if (EXPECTED_WARNINGS.some((w) => w.test(message))) return;
-    const details = Object.entries(rest)
-      .filter(([k]) => k !== 'timestamp' && k !== 'logger')
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-      .join(' ');
-    const line = details ? `${message} (${details})` : message;
+    const line = { msg: message, ...(namespace ? { namespace } : {}), ...details };
     if (RETRIED_RESPONSES.test(message)) logger.debug(line);
     else if (level <= logLevel.ERROR) logger.error(line);
     else if (level === logLevel.WARN) logger.warn(line);
@@ -38,7 +38,7 @@ export function createKafka(clientId: string, brokers: string): Kafka {
     clientId,
     brokers: brokers.split(','),
     logLevel: logLevel.WARN,
-    logCreator: nestLogCreator,
+    logCreator: kafkajsLogCreator,
     // Backoff doubles from 200 ms but never waits over 2 s: after a broker restart a client tries again within 2 s
     // (kafkajs' own 30 s ceiling kept groups idle for half a minute while the broker was back).
     retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 8 },

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { logContextFrom } from '@homestore/platform';
 
 /** What ties an event to the flow it belongs to: set by the HTTP edge or by the consumer for each event. */
 export interface MessageContext {
@@ -8,9 +9,19 @@ export interface MessageContext {
   causationId: string;
   /** W3C trace id (32 hex) shared by every span of the flow. */
   traceId: string;
+  /** The HTTP request being served, when one started this work (x-request-id). */
+  requestId?: string;
+  /** The event being handled, when one started this work. */
+  eventId?: string;
+  eventType?: string;
+  /** The order whose saga the event belongs to, when it names one (so that `grep <orderId>` finds its handling). */
+  orderId?: string;
 }
 
 const storage = new AsyncLocalStorage<MessageContext>();
+
+// Every log line written while a request or an event is handled carries these ids.
+logContextFrom(() => storage.getStore());
 
 /** Runs fn with the given context visible to every event raised inside it. */
 export function runInContext<T>(context: MessageContext, fn: () => T): T {

@@ -7,7 +7,9 @@ export class MessagingMetrics {
   readonly retried: Counter<'topic' | 'event_type' | 'group'>;
   readonly deadLettered: Counter<'topic' | 'event_type' | 'group' | 'reason'>;
   readonly handlerSeconds: Histogram<'topic' | 'event_type' | 'group'>;
+  /** Set by the ConsumerLagSampler from the broker's offsets, on its timer (not by the consumers). */
   readonly consumerLag: Gauge<'topic' | 'partition' | 'group'>;
+  readonly lagSampleFailures: Counter;
   readonly outboxBacklog: Gauge;
   readonly outboxOldestAge: Gauge;
   /** Set by the relay: read on each scrape to fill the outbox gauges. */
@@ -48,8 +50,13 @@ export class MessagingMetrics {
     });
     this.consumerLag = new Gauge({
       name: 'homestore_consumer_lag',
-      help: 'Messages between the last processed offset and the partition end, as of the last batch',
+      help: "Messages between the group's committed offset and the partition's end, read from the broker every CONSUMER_LAG_SAMPLE_MS (a stopped group's lag keeps growing)",
       labelNames: ['topic', 'partition', 'group'],
+      registers,
+    });
+    this.lagSampleFailures = new Counter({
+      name: 'homestore_consumer_lag_sample_failures_total',
+      help: 'Lag samples that could not read the offsets from the broker (the lag gauge keeps its last value)',
       registers,
     });
     // Both outbox gauges are filled by one query per scrape, run by the first of the two to be collected.

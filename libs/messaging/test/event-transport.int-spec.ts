@@ -64,7 +64,7 @@ describe('EventTransport in a Nest app: @EventPattern handlers, errors, two grou
 
   beforeAll(async () => {
     await createTopic(kafka, topic, 3);
-    const config = loadConfig('demo', ServiceConfig, { ...process.env, PORT: '1', DATABASE_NAME: db });
+    const config = loadConfig('demo', ServiceConfig, { ...process.env, PORT: '1', DATABASE_NAME: db, CONSUMER_LAG_SAMPLE_MS: '200' });
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot('demo', config),
@@ -92,6 +92,13 @@ describe('EventTransport in a Nest app: @EventPattern handlers, errors, two grou
     const ready = await eventually('readiness', async () => (await (await fetch(`${base}/health/ready`)).json()) as { status: string; checks: object }, (r) => r.status === 'ok');
     expect(Object.keys(ready.checks).sort()).toEqual(['consumer-group:demo', 'consumer-group:demo-audit', 'database', 'kafka-producer', 'outbox-relay']);
   });
+
+  /** A group's lag over every partition, as /metrics says now. */
+  const lagOf = async (group: string): Promise<number> => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const series = [...text.matchAll(/^homestore_consumer_lag\{([^}]*)\} (\d+)$/gm)].filter(([, labels]) => labels.includes(`group="${group}"`));
+    return series.length ? series.reduce((sum, [, , value]) => sum + Number(value), 0) : NaN;
+  };
 
   const raise = (payload: TestHappened['payload']): Promise<EventEnvelope> =>
     inUnitOfWork(app.get(DataSource), async (work) => app.get(Outbox).add(work, [{ definition: TestHappenedHere, payload }])[0]);
@@ -140,7 +147,10 @@ describe('EventTransport in a Nest app: @EventPattern handlers, errors, two grou
     expect(text).toMatch(/homestore_event_handler_duration_seconds_count\{[^}]*\} \d+/);
     expect(text).toMatch(/homestore_outbox_backlog\{service="demo"\} 0/);
     expect(text).toMatch(/homestore_outbox_oldest_unsent_age_seconds\{service="demo"\} 0/);
-    expect(text).toMatch(/homestore_consumer_lag\{[^}]*\} 0/);
+    // Read from the broker every CONSUMER_LAG_SAMPLE_MS: 0 once each group has committed what it handled.
+    for (const consumer of app.get(EventTransport).unwrap<EventConsumer[]>()) {
+      await eventually(`${consumer.group}'s lag to be 0`, () => lagOf(consumer.group), (lag) => lag === 0);
+    }
   });
 
   it('is not ready once its consumer has left the group', async () => {
@@ -150,5 +160,16 @@ describe('EventTransport in a Nest app: @EventPattern handlers, errors, two grou
     expect(res.status).toBe(503);
     const body = (await res.json()) as { checks: Record<string, unknown> };
     expect(body.checks['consumer-group:demo']).toEqual({ status: 'down', error: 'consumer is stopped' });
+  });
+
+  it("shows the stopped group's lag growing on the timer as events keep coming, while the running group's stays at 0", async () => {
+    const [stopped, running] = app.get(EventTransport).unwrap<EventConsumer[]>();
+    expect([stopped.state, running.ready]).toEqual(['stopped', true]);
+    await eventually(`${stopped.group}'s lag to be 0 as it left`, () => lagOf(stopped.group), (lag) => lag === 0);
+    for (let n = 1; n <= 3; n++) {
+      await raise({ id: crypto.randomUUID(), key: `late${n}`, seq: 20 + n, behaviour: 'ok' });
+      await eventually(`${stopped.group}'s lag to be ${n}`, () => lagOf(stopped.group), (lag) => lag === n);
+    }
+    await eventually(`${running.group} to have caught up`, () => lagOf(running.group), (lag) => lag === 0);
   });
 });

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
-import { DynamicModule, Logger, LogLevel } from '@nestjs/common';
+import { DynamicModule, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig, ServiceConfig } from './config';
 import { HttpErrorFilter, requestValidationPipe } from './http-errors';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+import { createServiceLogger } from './logging';
 
 /**
- * Starts one service: validates its config (a clear message and exit code 1 when it is wrong), builds the
+ * Starts one service: validates its config (a clear message and exit code 1 when it is wrong, written as plain text:
+ * there is no logger yet), makes its logger (JSON lines, or readable ones with LOG_FORMAT=pretty), builds the
  * app module from it, initialises it, lets `beforeListen` connect what else it runs (an app that handles events
  * connects its Kafka transport there), listens on PORT and shuts down gracefully on SIGTERM/SIGINT.
  */
@@ -28,11 +28,13 @@ export async function runService<C extends ServiceConfig>(
     }
     throw e;
   }
+  // The logger behind every `new Logger(context)`, Nest's own lines and kafkajs': set before the app module is built,
+  // so that nothing is written any other way.
+  const serviceLogger = createServiceLogger(service, config);
+  Logger.overrideLogger(serviceLogger);
   const logger = new Logger(service);
   try {
-    const app = await NestFactory.create<NestExpressApplication>(appModule(config), {
-      logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
-    });
+    const app = await NestFactory.create<NestExpressApplication>(appModule(config), { logger: serviceLogger });
     configureHttp(app);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     // Initialised first (database migrated, producer and relay started), so that consumers start on a ready app.
@@ -41,7 +43,7 @@ export async function runService<C extends ServiceConfig>(
     await app.listen(config.PORT, '0.0.0.0');
     logger.log(`${service} listening on http://127.0.0.1:${config.PORT}`);
   } catch (e) {
-    logger.error(`${service} failed to start: ${(e as Error).stack ?? e}`);
+    logger.error(`${service} failed to start: ${(e as Error).message ?? e}`, (e as Error).stack);
     process.exit(1);
   }
 }

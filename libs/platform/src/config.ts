@@ -40,8 +40,13 @@ export class ServiceConfig {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
 
+  /** The least severe level written, of error, warn, log, debug, verbose (log is what JSON lines call info). */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** json: one JSON object per line, for machines; pretty: one readable line each, for a person (npm start's default on a terminal). */
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
 
   /** Attempts (the first included) at a failing event handler before its message is dead-lettered. */
   @IsInt() @Min(1) @Max(100)
@@ -85,6 +90,13 @@ export class ServiceConfig {
    */
   @IsInt() @Min(6000) @Max(300_000)
   CONSUMER_SESSION_TIMEOUT_MS: number = 6000;
+
+  /**
+   * How often every consumer group's lag is read from the broker (committed offsets against the partitions' ends)
+   * into homestore_consumer_lag: a stalled or stopped group shows its lag growing within this time.
+   */
+  @IsInt() @Min(100) @Max(300_000)
+  CONSUMER_LAG_SAMPLE_MS: number = 5000;
 
   /** How long a rebalance waits for every member to rejoin; members leave their batch at once when one starts. */
   @IsInt() @Min(1000) @Max(300_000)

@@ -5,3 +5,5 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './http-errors';
 export * from './paging';
+export * from './logging';
+export * from './http-metrics';

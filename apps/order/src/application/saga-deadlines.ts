@@ -15,20 +15,24 @@ export interface DeadlineCheck {
   canceled: string[];
   /** Orders overdue per open status after the cancels, for the operators. */
   overdue: Record<string, number>;
+  /** Orders in each open status after the cancels, overdue or not. */
+  open: Record<string, number>;
 }
 
 /**
  * Every SAGA_DEADLINE_CHECK_MS, finds the orders that stayed in an open status past its deadline (domain/saga-deadlines):
  * an unpaid one is canceled as a customer's cancel would be (OrderCanceled: payment voids or refunds, the store
  * releases or remembers, myPage follows) with statusReason PAYMENT_TIMEOUT; the others are counted in
- * homestore_saga_overdue_orders{status} and listed by `npm run saga:overdue`. Safe with many instances: a cancel
- * locks its order and happens once.
+ * homestore_saga_overdue_orders{status} and listed by `npm run saga:overdue`. Each look also counts the orders in
+ * every open status (homestore_saga_open_orders{status}: where the sagas in flight stand, for the dashboard). Safe with
+ * many instances: a cancel locks its order and happens once.
  */
 @Injectable()
 export class SagaDeadlineWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SagaDeadlineWatch.name);
   private readonly deadlines: SagaDeadlines;
   private readonly overdueGauge: Gauge;
+  private readonly openGauge: Gauge;
   private timer?: NodeJS.Timeout;
   private checking?: Promise<unknown>;
 
@@ -47,6 +51,12 @@ export class SagaDeadlineWatch implements OnApplicationBootstrap, OnApplicationS
       labelNames: ['status'],
       registers: [registry],
     });
+    this.openGauge = new Gauge({
+      name: 'homestore_saga_open_orders',
+      help: 'Orders in each open status (PENDING to SHIPPING, CANCELING), overdue or not, as of the last deadline check; finished orders are seen as their events',
+      labelNames: ['status'],
+      registers: [registry],
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -62,20 +72,24 @@ export class SagaDeadlineWatch implements OnApplicationBootstrap, OnApplicationS
     await this.checking;
   }
 
-  /** One look: cancels the overdue unpaid orders, then counts what is left overdue. */
+  /** One look: cancels the overdue unpaid orders, then counts what is left overdue, and what is open. */
   async check(): Promise<DeadlineCheck> {
     const canceled: string[] = [];
     for (const order of await this.overdueOrders.list(this.dataSource.manager, this.deadlines, 500)) {
       if (onOverdue(order.status) === 'cancel' && (await this.cancelUnpaid(order.id))) canceled.push(order.id);
     }
     const overdue = await this.overdueOrders.countByStatus(this.dataSource.manager, this.deadlines);
-    for (const status of OPEN_STATUSES) this.overdueGauge.set({ status }, overdue[status]);
-    return { canceled, overdue };
+    const open = await this.overdueOrders.countOpenByStatus(this.dataSource.manager);
+    for (const status of OPEN_STATUSES) {
+      this.overdueGauge.set({ status }, overdue[status]);
+      this.openGauge.set({ status }, open[status]);
+    }
+    return { canceled, overdue, open };
   }
 
   /** Cancels the order if it is still PENDING (true), in a flow of its own: no request or event caused it. */
   private cancelUnpaid(orderId: string): Promise<boolean> {
-    return runInContext(newContext(`saga-deadline:${orderId}`), () =>
+    return runInContext({ ...newContext(`saga-deadline:${orderId}`), orderId }, () =>
       inUnitOfWork(this.dataSource, async (work) => {
         const order = await this.orders.load(work, orderId);
         if (!order?.cancelUnpaid()) return false;

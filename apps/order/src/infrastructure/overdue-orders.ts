@@ -26,6 +26,19 @@ export class OverdueOrders {
     return rows.map((r) => ({ id: r.id, customerId: r.customer_id, status: r.status, since: r.status_since, overdueSeconds: r.overdue_seconds }));
   }
 
+  /**
+   * How many orders are in each open status now, overdue or not: where the sagas in flight stand. Only the open
+   * orders are read (the partial index orders_open_since has exactly this predicate), never the finished ones.
+   */
+  async countOpenByStatus(em: EntityManager): Promise<Record<OpenStatus, number>> {
+    const rows: { status: OpenStatus; n: number }[] = await em.query(
+      `SELECT status, count(*)::int AS n FROM orders WHERE status NOT IN ('DELIVERED', 'REJECTED', 'CANCELED') GROUP BY status`,
+    );
+    const counts = Object.fromEntries(OPEN_STATUSES.map((s) => [s, 0])) as Record<OpenStatus, number>;
+    for (const r of rows) counts[r.status] = r.n;
+    return counts;
+  }
+
   /** How many orders are overdue in each open status. */
   async countByStatus(em: EntityManager, deadlines: SagaDeadlines): Promise<Record<OpenStatus, number>> {
     const rows: { status: OpenStatus; n: number }[] = await em.query(

@@ -210,9 +210,9 @@ export class EventConsumer {
     }
     this.offsets.soon();
     if (last === undefined) return;
-    const lag = Math.max(0, Number(batch.highWatermark) - Number(last) - 1);
-    this.options.metrics.consumerLag.set({ topic, partition: String(partition), group: this.group }, lag);
-    if (lag === 0 && this.fetchLingerMs > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, this.fetchLingerMs));
+    // Caught up as of this fetch: linger (see fetchLingerMs). The lag metric is the ConsumerLagSampler's, from the broker.
+    const caughtUp = Number(batch.highWatermark) - Number(last) - 1 <= 0;
+    if (caughtUp && this.fetchLingerMs > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, this.fetchLingerMs));
   }
 
   /**

@@ -10,6 +10,7 @@ import { HealthRegistry, ServiceConfig } from '@homestore/platform';
 import type { EventContext, EventHandlerRegistration } from '../consumer/event-context';
 import { EventConsumer } from '../consumer/event-consumer';
 import { consumerGroup } from '../consumer/group-name';
+import { ConsumerLagSampler } from '../consumer-lag-sampler';
 import type { MessagingMetrics } from '../metrics';
 
 /** What an `@EventPattern` names: one event of the contract, handled in one consumer group. */
@@ -53,10 +54,13 @@ export interface EventTransportDependencies {
 export class EventTransport extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(EventTransport.name);
   private consumers: EventConsumer[] = [];
+  /** Every group's lag, read from the broker on a timer: it keeps growing while a group is stopped or stalled. */
+  private readonly lag: ConsumerLagSampler;
   private stopped?: Promise<void>;
 
   constructor(private readonly deps: EventTransportDependencies) {
     super();
+    this.lag = new ConsumerLagSampler(deps.kafka, deps.metrics, deps.config.CONSUMER_LAG_SAMPLE_MS);
     this.passHandlerErrorsOn();
   }
 
@@ -67,7 +71,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   /** Each group stops fetching, finishes and commits what it has in hand, and leaves. Safe to call again. */
   close(): Promise<void> {
-    this.stopped ??= Promise.all(this.consumers.map((c) => c.stop())).then(() => undefined);
+    this.stopped ??= Promise.all([...this.consumers.map((c) => c.stop()), this.lag.stop()]).then(() => undefined);
     return this.stopped;
   }
 
@@ -104,9 +108,11 @@ export class EventTransport extends Server implements CustomTransportStrategy {
         },
       });
       this.consumers.push(consumer);
+      this.lag.watch(group, consumer.topics);
       await consumer.start();
       this.logger.log(`consumer group ${group} on ${consumer.topics.join(', ')} (${handlers.map((h) => h.definition.type).join(', ')})`);
     }
+    this.lag.start();
   }
 
   /** The handlers Nest registered with this transport, by consumer group; throws on a pattern that is not one of ours. */

@@ -9,11 +9,11 @@ export const RequestHeaders = {
   traceparent: 'traceparent',
 } as const;
 
-/** Runs each HTTP request in a message context: events it raises carry its correlation id and request id. */
+/** Runs each HTTP request in a message context: events it raises carry its correlation id and request id, and so do its log lines. */
 export function requestContext(req: Request, res: Response, next: NextFunction): void {
   const requestId = req.header(RequestHeaders.requestId) || randomUUID();
   const correlationId = req.header(RequestHeaders.correlationId) || requestId;
   res.setHeader(RequestHeaders.requestId, requestId);
   res.setHeader(RequestHeaders.correlationId, correlationId);
-  runInContext({ correlationId, causationId: requestId, traceId: traceIdOf(req.header(RequestHeaders.traceparent)) ?? newTraceId() }, next);
+  runInContext({ correlationId, causationId: requestId, traceId: traceIdOf(req.header(RequestHeaders.traceparent)) ?? newTraceId(), requestId }, next);
 }
