@@ -163,6 +163,58 @@ describe('docker-compose.yml', () => {
     expect(compose.secrets).toBeUndefined();
   });
 
+  it('publishes the gateway alone to the network: every other published port is bound to 127.0.0.1', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === EDGE) continue;
+      for (const port of service.ports ?? []) expect({ service: name, port, thisHostOnly: String(port).startsWith('127.0.0.1:') }).toEqual({ service: name, port, thisHostOnly: true });
+    }
+  });
+
+  it('sends every app\'s spans to an OpenTelemetry Collector, which forwards them to Jaeger (its UI on 127.0.0.1:16686)', () => {
+    const collector = services['otel-collector'];
+    expect(collector.image).toMatch(/^otel\/opentelemetry-collector(-contrib)?:\d+\.\d+\.\d+$/);
+    expect(collector.volumes).toEqual(['./deploy/compose/otel-collector.yaml:/etc/otelcol-contrib/config.yaml:ro']);
+    expect(collector.command).toEqual(['--config=/etc/otelcol-contrib/config.yaml']);
+    expect(collector.ports).toBeUndefined(); // only the containers send to it
+    for (const app of APPS) expect({ app, endpoint: env(app).OTEL_EXPORTER_OTLP_ENDPOINT }).toEqual({ app, endpoint: 'http://otel-collector:4318' });
+
+    const [config] = parseYamlDocuments(read('deploy/compose/otel-collector.yaml'), 'deploy/compose/otel-collector.yaml');
+    expect(config.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+    const traces = config.service.pipelines.traces;
+    expect(traces.receivers).toEqual(['otlp']);
+    expect(traces.exporters.length).toBeGreaterThan(0);
+    for (const name of [...traces.receivers, ...traces.processors, ...traces.exporters, ...config.service.extensions]) {
+      const section = [config.receivers, config.processors, config.exporters, config.extensions].find((s) => s && name in s);
+      expect({ name, configured: section !== undefined }).toEqual({ name, configured: true });
+    }
+    for (const name of traces.exporters) expect(config.exporters[name].endpoint).toMatch(/^(https?:\/\/)?jaeger:431[78]$/);
+    expect(dependsOn('otel-collector')).toEqual({ jaeger: { condition: 'service_started' } });
+
+    expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(services.jaeger.ports).toEqual(['127.0.0.1:16686:16686']);
+  });
+
+  it('runs the developer console on 127.0.0.1:8090, built from the Dockerfile\'s console target, asking for a store-role token', () => {
+    const consoleService = services.console;
+    expect(consoleService.build).toEqual({ context: '.', target: 'console' });
+    expect(consoleService.image).toBe('homestore/console:local');
+    expect(consoleService.ports).toEqual(['127.0.0.1:8090:8090']);
+    // Listening on the container's address: every API call needs a token, verified as the services verify it.
+    expect(env('console')).toEqual({
+      CONSOLE_HOST: '0.0.0.0',
+      CONSOLE_PORT: '8090',
+      KAFKA_BROKERS: env('order').KAFKA_BROKERS,
+      AUTH_JWKS_URL: env('order').AUTH_JWKS_URL,
+      AUTH_ISSUER: env('order').AUTH_ISSUER,
+      AUTH_AUDIENCE: env('order').AUTH_AUDIENCE,
+    });
+    expect(dependsOn('console')).toEqual({ kafka: { condition: 'service_healthy' }, 'kafka-init': { condition: 'service_completed_successfully' } });
+    expect(consoleService.healthcheck.test.join(' ')).toContain('http://127.0.0.1:8090/health/ready');
+    expect(consoleService.read_only).toBe(true);
+    expect(consoleService.cap_drop).toEqual(['ALL']);
+    expect(consoleService.security_opt).toContain('no-new-privileges:true');
+  });
+
   it('hardens the app containers and gives them time to drain on stop', () => {
     for (const app of APPS) {
       const s = services[app];

@@ -42,11 +42,12 @@ describe('Dockerfile', () => {
     expect(validate(text).map((d) => `line ${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
   });
 
-  it('is multi-stage: production dependencies, a build, and a small node:20 runtime that is the last stage', () => {
-    expect([...byStage.keys()]).toEqual(['deps', 'build', 'runtime']);
+  it('is multi-stage: production dependencies, a build, the app step, the console, and a small node:20 runtime that is the last stage', () => {
+    expect([...byStage.keys()]).toEqual(['deps', 'build', 'app', 'console', 'runtime']);
     const nodeImage = /^ARG NODE_IMAGE=(node:20-(alpine|slim)\S*)$/m.exec(text)?.[1];
     expect(nodeImage).toBeDefined();
-    for (const stage of byStage.values()) expect(stage.base).toBe('${NODE_IMAGE}');
+    // The app step continues the build (it only adds the chosen app's entry point); every other stage starts afresh.
+    for (const [name, stage] of byStage) expect({ name, base: stage.base }).toEqual({ name, base: name === 'app' ? 'build' : '${NODE_IMAGE}' });
     expect(byStage.get('deps')!.steps.find((s) => s.keyword === 'RUN')?.args).toMatch(/npm ci --omit=dev/);
     expect(byStage.get('build')!.steps.some((s) => s.keyword === 'RUN' && /npm run build/.test(s.args))).toBe(true);
   });
@@ -55,7 +56,7 @@ describe('Dockerfile', () => {
     const copies = runtime.steps.filter((s) => s.keyword === 'COPY').map((s) => s.args);
     expect(copies).toContain('--from=deps /app/node_modules ./node_modules');
     expect(copies.some((c) => c.startsWith('--from=build /app/node_modules'))).toBe(false);
-    expect(copies).toContain('--from=build /app/dist/apps/${APP} ./dist/apps/${APP}');
+    expect(copies).toContain('--from=app /app/dist/apps/${APP} ./dist/apps/${APP}');
     expect(runtime.steps.some((s) => s.keyword === 'ARG' && s.args === 'APP')).toBe(true);
     // The build fails early, naming the apps, when APP is not one of them.
     expect(text).toMatch(/test -f "dist\/apps\/\$\{APP\}\/src\/main\.js"/);
@@ -69,7 +70,29 @@ describe('Dockerfile', () => {
     expect(runtime.steps.some((s) => s.keyword === 'RUN' && /apk add --no-cache tini|apt-get install .*tini/.test(s.args))).toBe(true);
     expect(last('STOPSIGNAL')).toBe('SIGTERM');
     expect(last('HEALTHCHECK')).toMatch(/\/health\/live/);
-    expect(all.filter((s) => s.keyword === 'USER')).toHaveLength(1); // the build stages run as root, the runtime not
+    // The build stages run as root; the two images (an app's, the console's) as the same numeric user, once each.
+    for (const name of ['deps', 'build', 'app']) expect(byStage.get(name)!.steps.filter((s) => s.keyword === 'USER')).toEqual([]);
+    expect(byStage.get('console')!.steps.filter((s) => s.keyword === 'USER').map((s) => s.args)).toEqual([last('USER')]);
+  });
+
+  it('builds the developer console (tools/console) compiled, with its page, into an image of its own', () => {
+    const consoleStage = byStage.get('console')!;
+    const lastOf = (keyword: string) => consoleStage.steps.filter((s) => s.keyword === keyword).at(-1)?.args;
+    // `npm run build` compiles it (tsconfig.build.json), and its page.html is put beside the compiled server.
+    const build = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
+    expect(build.include).toContain('tools/console/src/**/*.ts');
+    expect(byStage.get('build')!.steps.some((s) => s.keyword === 'RUN' && /cp tools\/console\/src\/page\.html dist\/tools\/console\/src\/page\.html/.test(s.args))).toBe(true);
+    expect(fileExists('tools/console/src/main.ts')).toBe(true);
+    expect(fileExists('tools/console/src/page.html')).toBe(true);
+    // Production node_modules only, the compiled libs and tools, nothing of an app.
+    const copies = consoleStage.steps.filter((s) => s.keyword === 'COPY').map((s) => s.args);
+    expect(copies).toEqual(['--from=deps /app/node_modules ./node_modules', '--from=build /app/dist/libs ./dist/libs', '--from=build /app/dist/tools ./dist/tools']);
+    expect(lastOf('CMD')).toBe('["node", "dist/tools/console/src/main.js"]');
+    expect(lastOf('ENTRYPOINT')).toBe('["/sbin/tini", "--"]');
+    expect(lastOf('STOPSIGNAL')).toBe('SIGTERM');
+    expect(lastOf('HEALTHCHECK')).toMatch(/\/health\/ready/);
+    // In a container it listens on the container's address, so its API always asks for a store-role token.
+    expect(consoleStage.steps.find((s) => s.keyword === 'ENV')?.args).toMatch(/CONSOLE_HOST=0\.0\.0\.0/);
   });
 
   it('gets everything it copies from the build context past .dockerignore, and nothing else', () => {

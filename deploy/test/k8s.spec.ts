@@ -16,6 +16,7 @@ import {
   KUBECTL,
   named,
   ofKind,
+  parseYamlDocuments,
   Overlay,
   OVERLAYS,
   PARTITIONS,
@@ -30,6 +31,10 @@ import {
 } from './support';
 
 const NAMESPACE = 'homestore';
+/** Deployments beside the apps: Kafdrop and the developer console (operators), the collector and Jaeger (traces). */
+const TOOLS = ['kafdrop', 'console', 'otel-collector', 'jaeger'];
+/** Where every app sends its spans (OTLP over HTTP): the collector's Service. */
+const OTLP_ENDPOINT = 'http://otel-collector:4318';
 const CLUSTER_SCOPED = new Set(['Namespace']);
 
 /** The decoded values of a Secret, data and stringData alike. */
@@ -80,7 +85,7 @@ describe('k8s/ files', () => {
   const declared = (kind: string) => files.flatMap(({ file, objects }) => (file.includes('/patches/') ? [] : objects.filter((o) => o.kind === kind)));
 
   it('declare hardened Deployments: three probes, requests and limits, non-root, read-only, no capabilities', () => {
-    expect(declared('Deployment').length).toBe(APPS.length + 1);
+    expect(declared('Deployment').length).toBe(APPS.length + TOOLS.length);
     declared('Deployment').forEach(expectHardenedDeployment);
   });
 
@@ -212,7 +217,7 @@ describe.each(OVERLAYS)('kubectl kustomize k8s/overlays/%s', (overlay: Overlay) 
 
     it('gives every Deployment the three probes, resource requests and limits, and a non-root, read-only, capability-free security context', () => {
       const deployments = ofKind(objects(), 'Deployment');
-      expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...APPS, 'kafdrop'].sort());
+      expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...APPS, ...TOOLS].sort());
       deployments.forEach(expectHardenedDeployment);
     });
 
@@ -432,13 +437,13 @@ describe.each(OVERLAYS)('kubectl kustomize k8s/overlays/%s', (overlay: Overlay) 
       }
     });
 
-    it('marks exactly the apps, the topic Job and Kafdrop as Kafka clients, and exactly the apps but the gateway as database clients', () => {
+    it('marks exactly the apps, the topic Job, Kafdrop and the console as Kafka clients, and exactly the apps but the gateway as database clients', () => {
       const labelled = (label: string) =>
         objects()
           .filter((o) => WORKLOAD_KINDS.includes(o.kind) && podSpecLabels(o)[label] === 'true')
           .map((o) => o.metadata.name)
           .sort();
-      expect(labelled('homestore.io/kafka-client')).toEqual([...BACKEND_APPS, 'kafdrop', 'kafka-topics'].sort());
+      expect(labelled('homestore.io/kafka-client')).toEqual([...BACKEND_APPS, 'console', 'kafdrop', 'kafka-topics'].sort());
       expect(labelled('homestore.io/database-client')).toEqual(BACKEND_APPS);
       expect(podLabels(EDGE)['homestore.io/kafka-client']).toBeUndefined();
       const dbEgress = named(objects(), 'NetworkPolicy', 'database-clients-to-postgres');
@@ -447,8 +452,115 @@ describe.each(OVERLAYS)('kubectl kustomize k8s/overlays/%s', (overlay: Overlay) 
       const kafkaIngress = named(objects(), 'NetworkPolicy', 'kafka').spec.ingress;
       expect(kafkaIngress[0]).toEqual({ from: [{ podSelector: { matchLabels: { 'homestore.io/kafka-client': 'true' } } }], ports: [{ port: 9092 }] });
     });
+
+    /** Do the policies let pods with these labels open a connection to pods with those, on this port (number or name)? */
+    const allowed = (from: Record<string, string>, to: Record<string, string>, ports: (number | string)[]): { egress: boolean; ingress: boolean } => {
+      const onPort = (rule: any) => (rule.ports ?? []).some((p: any) => ports.includes(p.port));
+      const peerIs = (peer: any, labels: Record<string, string>) => !peer.namespaceSelector && !peer.ipBlock && selects(peer.podSelector, labels);
+      const egress = policies().some(
+        (p) => p.spec.policyTypes.includes('Egress') && selects(p.spec.podSelector, from) && (p.spec.egress ?? []).some((r: any) => onPort(r) && r.to.some((peer: any) => peerIs(peer, to))),
+      );
+      const ingress = policies().some(
+        (p) => p.spec.policyTypes.includes('Ingress') && selects(p.spec.podSelector, to) && (p.spec.ingress ?? []).some((r: any) => onPort(r) && r.from.some((peer: any) => peerIs(peer, from))),
+      );
+      return { egress, ingress };
+    };
+
+    it('lets every app send its spans to the collector, and the collector to Jaeger, both ways', () => {
+      for (const app of APPS) expect({ app, ...allowed(podLabels(app), podLabels('otel-collector'), [4318, 'otlp-http']) }).toEqual({ app, egress: true, ingress: true });
+      expect(allowed(podLabels('otel-collector'), podLabels('jaeger'), [4318, 'otlp-http'])).toEqual({ egress: true, ingress: true });
+      // Nothing else talks to Jaeger: its UI is reached by port-forward only.
+      expect(allowed(podLabels(EDGE), podLabels('jaeger'), [16686, 'ui'])).toEqual({ egress: false, ingress: false });
+    });
+
+    it('lets the console reach Kafka and the user service\'s JWKS, both ways, and nothing reach the console', () => {
+      expect(allowed(podLabels('console'), podLabels('kafka'), [9092])).toEqual({ egress: true, ingress: true });
+      expect(allowed(podLabels('console'), podLabels('user'), ['http', container('user').ports.find((p: any) => p.name === 'http').containerPort])).toEqual({ egress: true, ingress: true });
+      for (const p of policies()) {
+        if (p.spec.policyTypes.includes('Ingress') && selects(p.spec.podSelector, podLabels('console'))) expect(p.spec.ingress ?? []).toEqual([]);
+      }
+    });
+  });
+
+  describeRendered('traces and the developer console', () => {
+    const containerOf = (name: string): any => podSpec(deployment(name)).containers[0];
+    const envOf = (c: any, name: string): any => (c.env ?? []).find((e: any) => e.name === name);
+
+    it('gives every app OTEL_EXPORTER_OTLP_ENDPOINT, the collector\'s Service, through homestore-config', () => {
+      const config = ofKind(objects(), 'ConfigMap').find((c) => /^homestore-config(-[a-z0-9]{10})?$/.test(c.metadata.name))!;
+      expect(config.data.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(OTLP_ENDPOINT);
+      for (const app of APPS) {
+        const c = container(app);
+        expect({ app, fromConfig: (c.envFrom ?? []).some((f: any) => f.configMapRef?.name === config.metadata.name) }).toEqual({ app, fromConfig: true });
+        expect({ app, overridden: envOf(c, 'OTEL_EXPORTER_OTLP_ENDPOINT') }).toEqual({ app, overridden: undefined });
+      }
+      const service = named(objects(), 'Service', 'otel-collector');
+      expect(service.spec.ports).toEqual([{ name: 'otlp-http', port: 4318, targetPort: 'otlp-http' }]);
+      expect(selects({ matchLabels: service.spec.selector }, podSpecLabels(deployment('otel-collector')))).toBe(true);
+    });
+
+    it('runs the OpenTelemetry Collector with the configuration docker compose mounts, exporting to Jaeger', () => {
+      const c = containerOf('otel-collector');
+      expect(c.image).toMatch(/^otel\/opentelemetry-collector(-contrib)?:\d+\.\d+\.\d+$/);
+      expect(c.image).toBe(composeImage('otel-collector'));
+      expect(c.args).toEqual(['--config=/etc/otelcol-contrib/config.yaml']);
+      const volume = podSpec(deployment('otel-collector')).volumes.find((v: any) => v.configMap);
+      expect(c.volumeMounts).toContainEqual({ name: volume.name, mountPath: '/etc/otelcol-contrib', readOnly: true });
+      const config = parseYamlDocuments(configMap(objects(), volume.configMap.name)['config.yaml'], 'otel-collector-config')[0];
+      expect(config).toEqual(parseYamlDocuments(read('deploy/compose/otel-collector.yaml'), 'deploy/compose/otel-collector.yaml')[0]);
+      expect(config.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+      // Every exporter of the traces pipeline goes to a port the jaeger Service has.
+      const jaegerPorts = named(objects(), 'Service', 'jaeger').spec.ports.map((p: any) => p.port);
+      for (const name of config.service.pipelines.traces.exporters) {
+        const [, host, port] = /^(?:https?:\/\/)?([^:/]+):(\d+)$/.exec(config.exporters[name].endpoint)!;
+        expect({ name, host, servicePort: jaegerPorts.includes(Number(port)) }).toEqual({ name, host: 'jaeger', servicePort: true });
+      }
+      // Its probes ask the health_check extension.
+      const health = Number(/:(\d+)$/.exec(config.extensions.health_check.endpoint)![1]);
+      expect(c.ports.find((p: any) => p.name === c.livenessProbe.httpGet.port)?.containerPort).toBe(health);
+    });
+
+    it('runs Jaeger v2 with its UI on :16686, behind no Ingress', () => {
+      const c = containerOf('jaeger');
+      expect(c.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+      expect(c.image).toBe(composeImage('jaeger'));
+      const service = named(objects(), 'Service', 'jaeger');
+      expect(service.spec.ports).toContainEqual({ name: 'ui', port: 16686, targetPort: 'ui' });
+      expect(service.spec.ports).toContainEqual({ name: 'otlp-http', port: 4318, targetPort: 'otlp-http' });
+      expect(selects({ matchLabels: service.spec.selector }, podSpecLabels(deployment('jaeger')))).toBe(true);
+    });
+
+    it('runs the developer console on :8090 beside Kafdrop, listening on the pod\'s address (so asking for a store-role token)', () => {
+      const c = containerOf('console');
+      expect(c.image).toMatch(/(^|\/)homestore\/console:[\w.-]+$/);
+      expect(c.ports).toEqual([{ name: 'http', containerPort: 8090 }]);
+      expect(envOf(c, 'CONSOLE_HOST').value).toBe('0.0.0.0');
+      expect(envOf(c, 'CONSOLE_PORT').value).toBe('8090');
+      // Kafka and the token settings exactly as the apps have them.
+      for (const name of ['KAFKA_BROKERS', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) {
+        expect({ name, key: envOf(c, name)?.valueFrom?.configMapKeyRef?.key }).toEqual({ name, key: name });
+        expect(envOf(c, name).valueFrom.configMapKeyRef.name).toMatch(/^homestore-config(-[a-z0-9]{10})?$/);
+      }
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+      const service = named(objects(), 'Service', 'console');
+      expect(service.spec.ports).toEqual([{ name: 'http', port: 8090, targetPort: 'http' }]);
+      expect(selects({ matchLabels: service.spec.selector }, podSpecLabels(deployment('console')))).toBe(true);
+    });
+
+    it('exposes none of them (nor Kafdrop) through the Ingress', () => {
+      const backends = ofKind(objects(), 'Ingress').flatMap((i) => i.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service.name)));
+      for (const tool of TOOLS) {
+        expect({ tool, behindIngress: backends.includes(tool) }).toEqual({ tool, behindIngress: false });
+        expect(named(objects(), 'Service', tool).spec.type ?? 'ClusterIP').toBe('ClusterIP');
+      }
+    });
   });
 });
+
+/** The image docker-compose.yml runs for a service: the cluster runs the same one. */
+function composeImage(service: string): string {
+  return parseYamlDocuments(read('docker-compose.yml'), 'docker-compose.yml')[0].services[service].image;
+}
 
 function expectHardenedDeployment(d: K8sObject): void {
   const spec = podSpec(d);

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PaymentApproved } from '@homestore/events';
 import { eventually, walkPages } from '@homestore/testing';
 import { Answer, call, handledSoFar, logIn, newCustomer, Shop, startShop, whilePaused } from './shop';
@@ -88,9 +90,33 @@ describe('the shop, end to end through the gateway', () => {
     expect([res.status, res.body]).toEqual([200, expect.objectContaining({ orderId, status: 'ACCEPTED' })]);
   };
 
+  /** The spans every app exports over OTLP/HTTP (JSON) while the suite runs: what a collector would receive. */
+  type ExportedSpan = { service: string; traceId: string; spanId: string; parentSpanId: string; name: string };
+  const spans: ExportedSpan[] = [];
+  let collector: Server;
+
   beforeAll(async () => {
+    collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        type Attr = { key: string; value: { stringValue?: string } };
+        const sent = JSON.parse(body) as { resourceSpans: { resource: { attributes: Attr[] }; scopeSpans: { spans: Omit<ExportedSpan, 'service'>[] }[] }[] };
+        for (const r of sent.resourceSpans) {
+          const service = r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+          for (const scope of r.scopeSpans) for (const sp of scope.spans) spans.push({ service, traceId: sp.traceId, spanId: sp.spanId, parentSpanId: sp.parentSpanId ?? '', name: sp.name });
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
     shop = await startShop({
-      env: { RATE_LIMIT_IP: '100000', RATE_LIMIT_USER: '100000' },
+      env: {
+        RATE_LIMIT_IP: '100000',
+        RATE_LIMIT_USER: '100000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      },
       perApp: { ordermanagement: { STORE_AUTO_ACCEPT: 'false' } },
     });
     gw = shop.gateway;
@@ -104,6 +130,7 @@ describe('the shop, end to end through the gateway', () => {
 
   afterAll(async () => {
     await shop?.stop();
+    collector?.close();
   }, 60_000);
 
   let delivered: string;
@@ -130,6 +157,34 @@ describe('the shop, end to end through the gateway', () => {
     expect(page.body.history.map((h: { eventType: string }) => h.eventType)).toEqual(
       expect.arrayContaining(['OrderPlaced', 'PaymentApproved', 'StoreOrderReceived', 'OrderAccepted', 'DeliveryStarted', 'DeliveryCompleted']),
     );
+  });
+
+  it('one order is one trace per action: its POST through gateway, order, payment, store and mileage; the clerk\'s accept through delivery and message', async () => {
+    const traceOf = (traceId: string) => spans.filter((sp) => sp.traceId === traceId);
+    const clientSpan = () => ({ traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') });
+    /** Waits until the trace has spans of these services, then checks every span hangs from the client's, one parent to the next. */
+    const traced = async (client: { traceId: string; spanId: string }, services: string[]) => {
+      const trace = await eventually(`spans of ${services.join(', ')} in trace ${client.traceId}`, () => traceOf(client.traceId), (t) => services.every((s) => t.some((sp) => sp.service === s)));
+      const ids = new Set([client.spanId, ...trace.map((sp) => sp.spanId)]);
+      expect(trace.filter((sp) => !ids.has(sp.parentSpanId)).map((sp) => `${sp.service} ${sp.name}`)).toEqual([]);
+      return trace;
+    };
+
+    const post = clientSpan();
+    const placed = await call(gw, 'POST', '/orders', alice.token, orderOf([{ productId: product.id, quantity: 1 }]), { traceparent: `00-${post.traceId}-${post.spanId}-01` });
+    expect(placed.status).toBe(201);
+    const orderId: string = placed.body.id;
+    await myPage(alice, orderId, (r) => r.body.status === 'RECEIVED', 'RECEIVED');
+    const placing = await traced(post, ['gateway', 'order', 'payment', 'ordermanagement', 'mileage']);
+    expect(placing.find((sp) => sp.parentSpanId === post.spanId)).toMatchObject({ service: 'gateway', name: 'POST /orders' });
+    expect(placing.map((sp) => `${sp.service} ${sp.name}`)).toEqual(
+      expect.arrayContaining(['order POST /orders', 'order outbox write', 'order publish order.events.v1', 'payment process OrderPlaced', 'mileage process OrderPlaced', 'ordermanagement process PaymentApproved']),
+    );
+
+    const acceptance = clientSpan();
+    const res = await call(gw, 'POST', `/store/orders/${orderId}/accept`, clerk, undefined, { traceparent: `00-${acceptance.traceId}-${acceptance.spanId}-01` });
+    expect(res.status).toBe(200);
+    await traced(acceptance, ['gateway', 'ordermanagement', 'delivery', 'message', 'order']);
   });
 
   it('a cart of three products checked out: one order of its lines at their prices, the cart empty, on to SHIPPING', async () => {

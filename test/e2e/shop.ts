@@ -1,6 +1,7 @@
 /**
- * The whole shop as separate processes, for the end-to-end test and the shop benchmark: the eight apps from their
- * TypeScript sources (as `npm start` runs them, but on free ports, each on a database of its own named for this run),
+ * The whole shop as separate processes, for the end-to-end test and the shop benchmark: the eight apps (from dist/
+ * when npm test or a benchmark has just built it, else from their TypeScript sources; see entryOf), on free ports,
+ * each on a database of its own named for this run,
  * the gateway in front, every service verifying tokens against this run's user service. Loaded by jest and, for the
  * benchmark, by @swc-node/register.
  */
@@ -56,8 +57,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How an app's process starts: from dist/ when scripts/homestore.mjs has just built it (npm test, the benchmarks, as
+ * npm start and the images run the apps), else from the TypeScript sources (a jest run of its own, which may have no
+ * build or an old one).
+ */
+function entryOf(name: Service): string[] {
+  if (process.env.HOMESTORE_APPS_BUILT === '1') return [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')];
+  return ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')];
+}
+
 function launch(name: Service, env: Record<string, string>, nodeArgs: string[] = [], instance = 1): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, ...entryOf(name)], {
     cwd: ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

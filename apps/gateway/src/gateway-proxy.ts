@@ -1,12 +1,12 @@
 import { ArgumentsHost, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthUser, bearerToken, forbidden, TokenVerifier } from '@homestore/auth';
-import { HttpErrorFilter, HttpMetrics, UNMATCHED_ROUTE } from '@homestore/platform';
+import { endSpan, HttpErrorFilter, HttpMetrics, Span, SpanKind, spanContextFrom, startSpan, traceparentOf, UNMATCHED_ROUTE } from '@homestore/platform';
 import express from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { Counter, Registry } from 'prom-client';
-import { runInContext } from '@homestore/messaging';
+import { contextInSpan, RequestHeaders, runInContext } from '@homestore/messaging';
 import { EdgeContext, edgeContext, flowOf } from './edge';
 import { GatewayConfig } from './gateway.config';
 import { bodyError, methodNotAllowed, notFound, rateLimited, RetryLater, unsupportedMediaType } from './gateway-errors';
@@ -68,16 +68,31 @@ export class GatewayProxy implements OnApplicationBootstrap {
       res.setHeader('X-Correlation-Id', edge.correlationId);
       const path = pathOf(req);
       if (OWN.test(path)) for (const listener of nest) listener(req, res);
-      // Its log lines carry the request's ids, as every service's do (libs/messaging's message context).
-      else void runInContext(flowOf(edge), () => this.forward(req, res, path, edge));
+      else this.traced(req, res, path, edge);
     });
   }
 
-  private async forward(req: IncomingMessage, res: ServerResponse, path: string, edge: EdgeContext): Promise<void> {
+  /**
+   * Forwards a request in a server span, the child of the client's traceparent when it sent one: the service is sent
+   * this span's traceparent, and the request's log lines carry its trace (libs/messaging's message context).
+   */
+  private traced(req: IncomingMessage, res: ServerResponse, path: string, edge: EdgeContext): void {
+    const clientTrace = req.headers[RequestHeaders.traceparent];
+    const span = startSpan(req.method!, SpanKind.SERVER, { 'http.request.method': req.method!, 'url.path': path }, spanContextFrom(typeof clientTrace === 'string' ? clientTrace : undefined));
+    const traced = { ...edge, traceparent: traceparentOf(span) };
+    void runInContext(contextInSpan(flowOf(traced), span), () => this.forward(req, res, path, traced, span));
+  }
+
+  private async forward(req: IncomingMessage, res: ServerResponse, path: string, edge: EdgeContext, span: Span): Promise<void> {
     // Timed as every service's requests are (libs/platform HttpMetrics), by the route pattern it matched.
     const started = performance.now();
     let pattern = UNMATCHED_ROUTE;
-    res.once('close', () => this.httpMetrics.observe(req.method!, pattern, res.statusCode, (performance.now() - started) / 1000));
+    res.once('close', () => {
+      this.httpMetrics.observe(req.method!, pattern, res.statusCode, (performance.now() - started) / 1000);
+      span.updateName(`${req.method} ${pattern}`);
+      span.setAttributes({ 'http.route': pattern, 'http.response.status_code': res.statusCode });
+      endSpan(span, res.statusCode >= 500 ? new Error(`HTTP ${res.statusCode}`) : undefined);
+    });
     try {
       this.limit(this.perIp, edge.clientIp, 'ip');
       const route = this.route(req.method!, path, res);

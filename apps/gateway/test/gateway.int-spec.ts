@@ -101,12 +101,14 @@ describe('gateway in front of stub upstreams', () => {
       expect(seen.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     });
 
-    it('keeps the ids and traceparent a client sends', async () => {
+    it("keeps the ids a client sends, and its trace: the service's traceparent names the gateway's span in it", async () => {
       const traceparent = `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`;
       const res = await call('/products', { headers: { 'x-request-id': 'req-abc', 'x-correlation-id': 'flow-42', traceparent } });
       expect(res.headers.get('x-request-id')).toBe('req-abc');
       expect(res.headers.get('x-correlation-id')).toBe('flow-42');
-      expect(stubs.ordermanagement.last().headers).toMatchObject({ 'x-request-id': 'req-abc', 'x-correlation-id': 'flow-42', traceparent });
+      const seen = stubs.ordermanagement.last().headers;
+      expect(seen).toMatchObject({ 'x-request-id': 'req-abc', 'x-correlation-id': 'flow-42', traceparent: expect.stringMatching(new RegExp(`^00-${'1'.repeat(32)}-[0-9a-f]{16}-01$`)) });
+      expect(seen.traceparent).not.toBe(traceparent);
     });
 
     it('times each forwarded request by the route it matched, never by the URL asked', async () => {

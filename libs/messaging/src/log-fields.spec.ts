@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { logLevel } from 'kafkajs';
 import type { EventEnvelope } from '@homestore/events';
-import { createServiceLogger } from '@homestore/platform';
+import { createServiceLogger, SpanKind, spanContextFrom, startSpan } from '@homestore/platform';
 import { contextOf } from './consumer/steps/correlation';
 import { kafkajsLogCreator } from './kafka';
 import { runInContext } from './message-context';
@@ -65,10 +65,10 @@ describe('log lines carry the ids of the message context', () => {
   it("an HTTP request's handling: requestId and correlationId from its headers (or new ones), the request as cause", () => {
     const lines = serviceLogs();
     const headers: Record<string, string> = { 'x-request-id': 'req-9', 'x-correlation-id': 'flow-9' };
-    const req = { header: (name: string) => headers[name] } as unknown as Request;
-    const res = { setHeader: () => undefined } as unknown as Response;
+    const req = { method: 'POST', originalUrl: '/orders', header: (name: string) => headers[name] } as unknown as Request;
+    const res = { setHeader: () => undefined, once: () => undefined } as unknown as Response;
     requestContext(req, res, () => new Logger('OrdersController').log('placing'));
-    requestContext({ header: () => undefined } as unknown as Request, res, () => new Logger('OrdersController').log('anonymous'));
+    requestContext({ method: 'GET', originalUrl: '/orders', header: () => undefined } as unknown as Request, res, () => new Logger('OrdersController').log('anonymous'));
     const [given, fresh] = lines;
     expect(given).toMatchObject({ msg: 'placing', requestId: 'req-9', correlationId: 'flow-9', causationId: 'req-9', traceId: expect.stringMatching(/^[\da-f]{32}$/) });
     expect(fresh).toMatchObject({ msg: 'anonymous', requestId: expect.any(String), correlationId: fresh.requestId });
@@ -92,5 +92,5 @@ describe('log lines carry the ids of the message context', () => {
 
 /** Runs fn in the context the consumer's correlation step gives an event's handler. */
 function contextOfRun(event: EventEnvelope, traceparent: string | undefined, fn: () => void): void {
-  runInContext(contextOf(event, traceparent), fn);
+  runInContext(contextOf(event, startSpan('process', SpanKind.CONSUMER, {}, spanContextFrom(traceparent))), fn);
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { logContextFrom } from '@homestore/platform';
+import { logContextFrom, Span, SpanContext, TraceFlags } from '@homestore/platform';
 
 /** What ties an event to the flow it belongs to: set by the HTTP edge or by the consumer for each event. */
 export interface MessageContext {
@@ -28,6 +28,28 @@ export function runInContext<T>(context: MessageContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 
+/**
+ * The span each context's work runs in (the request's or the event handling's), kept beside the context rather than
+ * in it: log lines show the context's own ids only. What is raised in a context becomes the child of its span.
+ */
+const spans = new WeakMap<MessageContext, SpanContext>();
+
+/** The context of work done in `span`: its traceId is the span's, so that log lines and traces agree. */
+export function contextInSpan(flow: Omit<MessageContext, 'traceId'>, span: Span): MessageContext {
+  const spanContext = span.spanContext();
+  const context = { ...flow, traceId: spanContext.traceId };
+  spans.set(context, spanContext);
+  return context;
+}
+
+/**
+ * The span whose children the context's events are: its own, or, for a context made without one (a seed, a timer, a
+ * test), a stand-in of its trace, so that the trace id still goes with the events.
+ */
+export function spanContextOf(context: MessageContext): SpanContext {
+  return spans.get(context) ?? { traceId: context.traceId, spanId: randomBytes(8).toString('hex'), traceFlags: TraceFlags.SAMPLED, isRemote: true };
+}
+
 /** The context of the current request or event, if any. */
 export function currentContext(): MessageContext | undefined {
   return storage.getStore();
@@ -40,11 +62,6 @@ export function newContext(causationId: string = randomUUID()): MessageContext {
 
 export function newTraceId(): string {
   return randomBytes(16).toString('hex');
-}
-
-/** A W3C traceparent for a new span of the given trace. */
-export function traceparent(traceId: string): string {
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
 }
 
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;

@@ -5,12 +5,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig, ServiceConfig } from './config';
 import { HttpErrorFilter, requestValidationPipe } from './http-errors';
 import { createServiceLogger } from './logging';
+import { startTracing } from './tracing';
 
 /**
  * Starts one service: validates its config (a clear message and exit code 1 when it is wrong, written as plain text:
  * there is no logger yet), makes its logger (JSON lines, or readable ones with LOG_FORMAT=pretty), builds the
  * app module from it, initialises it, lets `beforeListen` connect what else it runs (an app that handles events
- * connects its Kafka transport there), listens on PORT and shuts down gracefully on SIGTERM/SIGINT.
+ * connects its Kafka transport there), listens on PORT and shuts down gracefully on SIGTERM/SIGINT. When
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set its spans are exported there, the last ones when it shuts down.
  */
 export async function runService<C extends ServiceConfig>(
   service: string,
@@ -33,8 +35,13 @@ export async function runService<C extends ServiceConfig>(
   const serviceLogger = createServiceLogger(service, config);
   Logger.overrideLogger(serviceLogger);
   const logger = new Logger(service);
+  const tracing = startTracing(service);
+  // Shut down after every other provider stopped (the relay's last batch is traced too), so its spans are exported.
+  const tracingShutdown = { onApplicationShutdown: () => tracing?.shutdown() };
   try {
-    const app = await NestFactory.create<NestExpressApplication>(appModule(config), { logger: serviceLogger });
+    const module = appModule(config);
+    const withTracing: DynamicModule = { ...module, providers: [...(module.providers ?? []), { provide: 'TRACING_SHUTDOWN', useValue: tracingShutdown }] };
+    const app = await NestFactory.create<NestExpressApplication>(withTracing, { logger: serviceLogger });
     configureHttp(app);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     // Initialised first (database migrated, producer and relay started), so that consumers start on a ready app.

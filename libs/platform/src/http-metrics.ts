@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, Registry } from 'prom-client';
 
-/** The platform's own routes (probes, scrapes): not the service's traffic, so not in the histogram. */
-const OWN_ROUTES = /^\/(health\/|metrics$)/;
+/** The platform's own routes (probes, scrapes): not the service's traffic, so neither timed nor traced. */
+export const OWN_ROUTES = /^\/(health\/|metrics$)/;
 
 /** The route label of a request no route took (a 404): one value, whatever URL was asked. */
 export const UNMATCHED_ROUTE = 'unmatched';

@@ -7,3 +7,4 @@ export * from './http-errors';
 export * from './paging';
 export * from './logging';
 export * from './http-metrics';
+export * from './tracing';

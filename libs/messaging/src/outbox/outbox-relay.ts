@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { EnvelopeHeaders } from '@homestore/events';
 import { poolOf } from '@homestore/persistence';
+import { endSpan, Span, SpanKind, spanContextFrom, startSpan, traceparentOf, tracingEnabled } from '@homestore/platform';
 import { crashPoint } from '../crash-points';
 import type { MessagingMetrics } from '../metrics';
 import { OUTBOX_CHANNEL } from '../migrations';
@@ -195,12 +197,35 @@ export class OutboxRelay {
     );
     this.published = [];
     if (!rows.length) return 0;
-    await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(rows) });
+    const spans = tracingEnabled() ? rows.map(publishSpan) : [];
+    try {
+      await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(rows) });
+    } catch (e) {
+      for (const span of spans) endSpan(span, e);
+      throw e;
+    }
+    for (const span of spans) endSpan(span);
     crashPoint('relay:after-publish-before-mark');
     this.published = rows.map((r) => r.id);
     for (const r of rows) this.metrics.published.inc({ topic: r.topic, event_type: r.event_type });
     return rows.length;
   }
+}
+
+/**
+ * The span of publishing one event, the child of its outbox write's: the event then carries this span's traceparent,
+ * so that its handling is this span's child. Only made while tracing: otherwise the row's traceparent goes as it is.
+ */
+function publishSpan(row: OutboxRow): Span {
+  const span = startSpan(`publish ${row.topic}`, SpanKind.PRODUCER, {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'publish',
+    'messaging.destination.name': row.topic,
+    eventType: row.event_type,
+    eventId: row.headers[EnvelopeHeaders.eventId],
+  }, spanContextFrom(row.headers[EnvelopeHeaders.traceparent]));
+  row.headers = { ...row.headers, [EnvelopeHeaders.traceparent]: traceparentOf(span) };
+  return span;
 }
 
 function byTopic(rows: OutboxRow[]): { topic: string; messages: Message[] }[] {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EnvelopeHeaders, EventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
 import { keysInLockOrder, lockKeysSql, UnitOfWork } from '@homestore/persistence';
-import { currentContext, MessageContext, newContext, traceparent } from '../message-context';
+import { endSpan, Span, SpanKind, startSpan, traceparentOf } from '@homestore/platform';
+import { currentContext, MessageContext, newContext, spanContextOf } from '../message-context';
 
 /** Advisory-lock namespace (first int of the two-int form) for outbox keys. */
 const KEY_LOCK_SPACE = 0x0b0c;
@@ -59,27 +60,32 @@ export interface Statement {
  * so they exist exactly when the state change that raised them was committed. Nothing here talks to Kafka.
  */
 export class Outbox {
-  /** Rows staged in each unit of work, written just before it commits. */
-  private readonly staged = new WeakMap<UnitOfWork, OutboxRow[]>();
+  /** Rows staged in each unit of work, written just before it commits, and the spans of their writing. */
+  private readonly staged = new WeakMap<UnitOfWork, { rows: OutboxRow[]; spans: Span[] }>();
 
   constructor(private readonly producer: string) {}
 
   /**
    * Raises these events, in this order, in the unit of work: their rows are written with its aggregates, every
    * event of the unit of work in one statement, just before it commits. Each event carries the current flow (the
-   * request's or the handled event's correlation, cause and trace). Answers the envelopes that will be published.
+   * request's or the handled event's correlation, cause and trace); an "outbox write" span of each flow, ended once
+   * the rows are written, is the parent named by their traceparent. Answers the envelopes that will be published.
    */
   add(work: UnitOfWork, events: PendingEvent[]): EventEnvelope[] {
     if (!events.length) return [];
-    let rows = this.staged.get(work);
-    if (!rows) {
-      const staged: OutboxRow[] = (rows = []);
+    let staged = this.staged.get(work);
+    if (!staged) {
+      const rows: OutboxRow[] = [];
+      const spans: Span[] = [];
+      staged = { rows, spans };
       this.staged.set(work, staged);
-      work.beforeCommit(this, () => this.write(work.em, staged));
+      work.beforeCommit(this, () => this.write(work.em, rows, spans));
     }
-    const envelopes = events.map((event) => this.row(event));
-    rows.push(...envelopes.map((e) => e.row));
-    return envelopes.map((e) => e.envelope);
+    const { written, spans } = inFlows(events);
+    staged.spans.push(...spans);
+    const raised = written.map(({ event, context, span }) => this.row(event, context, span));
+    staged.rows.push(...raised.map((r) => r.row));
+    return raised.map((r) => r.envelope);
   }
 
   /**
@@ -90,29 +96,61 @@ export class Outbox {
    */
   async addWith<R>(em: EntityManager, change: Statement, events: PendingEvent[]): Promise<R[]> {
     if (!events.length) return em.query(change.sql, change.params);
-    const staged = insertOf(events.map((e) => this.row(e).row), change.params.length, '(SELECT 1 FROM change LIMIT 1) AS changed, ');
-    return em.query(`WITH change AS (${change.sql}), staged AS (${staged.sql}) SELECT * FROM change`, [...change.params, ...staged.params]);
+    const { written, spans } = inFlows(events);
+    const staged = insertOf(written.map(({ event, context, span }) => this.row(event, context, span).row), change.params.length, '(SELECT 1 FROM change LIMIT 1) AS changed, ');
+    return ended(spans, () => em.query(`WITH change AS (${change.sql}), staged AS (${staged.sql}) SELECT * FROM change`, [...change.params, ...staged.params]));
   }
 
-  private async write(em: EntityManager, rows: OutboxRow[]): Promise<void> {
+  private async write(em: EntityManager, rows: OutboxRow[], spans: Span[]): Promise<void> {
     if (!rows.length) return;
     const { sql, params } = insertOf(rows, 0, '');
-    await em.query(sql, params);
+    await ended(spans, () => em.query(sql, params));
   }
 
-  /** The envelope of an event raised now, and its outbox row. */
-  private row(event: PendingEvent): { envelope: EventEnvelope; row: OutboxRow } {
-    const context = event.context ?? currentContext() ?? newContext();
+  /** The envelope of an event raised now in this flow, and its outbox row, whose traceparent names the write's span. */
+  private row(event: PendingEvent, context: MessageContext, span: Span): { envelope: EventEnvelope; row: OutboxRow } {
     const envelope = buildEnvelope(this.producer, event, context);
     const headers = {
       [EnvelopeHeaders.eventType]: envelope.eventType,
       [EnvelopeHeaders.eventId]: envelope.eventId,
       [EnvelopeHeaders.correlationId]: envelope.correlationId,
-      [EnvelopeHeaders.traceparent]: traceparent(context.traceId),
+      [EnvelopeHeaders.traceparent]: traceparentOf(span),
     };
     const key = (event.payload as unknown as Record<string, string>)[event.definition.keyField];
     const row = { eventId: envelope.eventId, eventType: envelope.eventType, topic: event.definition.topic, key, value: JSON.stringify(envelope), headers: JSON.stringify(headers) };
     return { envelope, row };
+  }
+}
+
+/**
+ * Each event, in the order raised, with its flow (its own context, else the current one, else a new one each) and the
+ * span of writing that flow's events to the outbox: the child of the request's or the handled event's span.
+ */
+function inFlows(events: PendingEvent[]): { written: { event: PendingEvent; context: MessageContext; span: Span }[]; spans: Span[] } {
+  const contexts = events.map((event) => event.context ?? currentContext() ?? newContext());
+  const flows = new Map<MessageContext, PendingEvent[]>();
+  events.forEach((event, i) => {
+    const inFlow = flows.get(contexts[i]);
+    if (inFlow) inFlow.push(event);
+    else flows.set(contexts[i], [event]);
+  });
+  const spans = new Map<MessageContext, Span>();
+  for (const [context, inFlow] of flows) {
+    const types = [...new Set(inFlow.map((e) => e.definition.type))];
+    spans.set(context, startSpan('outbox write', SpanKind.INTERNAL, { 'outbox.events': inFlow.length, eventTypes: types }, spanContextOf(context)));
+  }
+  return { written: events.map((event, i) => ({ event, context: contexts[i], span: spans.get(contexts[i])! })), spans: [...spans.values()] };
+}
+
+/** Runs the write and ends its spans, failed when it failed. */
+async function ended<T>(spans: Span[], write: () => Promise<T>): Promise<T> {
+  try {
+    const result = await write();
+    for (const span of spans) endSpan(span);
+    return result;
+  } catch (e) {
+    for (const span of spans) endSpan(span, e);
+    throw e;
   }
 }
 

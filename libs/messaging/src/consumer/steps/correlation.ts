@@ -1,21 +1,50 @@
 import { EnvelopeHeaders, EventEnvelope } from '@homestore/events';
-import { MessageContext, newTraceId, runInContext, traceIdOf } from '../../message-context';
+import { endSpan, Span, SpanKind, spanContextFrom, startSpan } from '@homestore/platform';
+import { contextInSpan, MessageContext, runInContext } from '../../message-context';
 import { header } from './decode';
-import type { Step } from './step';
+import type { DecodedEvent, Step } from './step';
 
 /**
- * The correlation step: the handler runs in the event's flow, so whatever it raises carries the same correlation,
- * this event as its cause, and its trace; and what it logs carries those, the event and its order.
+ * The correlation step: the handler runs in the event's flow and in a consumer span, the child of the traceparent the
+ * event carries (its publishing span), so whatever it raises carries the same correlation, this event as its cause,
+ * and its trace; and what it logs carries those, the event and its order.
  */
-export const correlation: Step = (next) => (d, run) => runInContext(contextOf(d.event, header(d.message.headers, EnvelopeHeaders.traceparent)), () => next(d, run));
+export const correlation: Step = (next) => async (d, run) => {
+  const span = handlingSpan(d);
+  try {
+    const outcome = await runInContext(contextOf(d.event, span), () => next(d, run));
+    span.setAttribute('outcome', outcome);
+    endSpan(span);
+    return outcome;
+  } catch (e) {
+    endSpan(span, e);
+    throw e;
+  }
+};
 
-export function contextOf(event: EventEnvelope, traceparent: string | undefined): MessageContext {
-  return {
-    correlationId: event.correlationId,
-    causationId: event.eventId,
-    traceId: traceIdOf(traceparent) ?? newTraceId(),
-    eventId: event.eventId,
+/** The context of an event's handling in `span`. */
+export function contextOf(event: EventEnvelope, span: Span): MessageContext {
+  return contextInSpan(
+    {
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+      eventId: event.eventId,
+      eventType: event.eventType,
+      ...(event.orderId === undefined ? {} : { orderId: event.orderId }),
+    },
+    span,
+  );
+}
+
+/** The span of handling one event in a consumer group. */
+export function handlingSpan({ event, labels, message }: Pick<DecodedEvent, 'event' | 'labels' | 'message'>): Span {
+  return startSpan(`process ${event.eventType}`, SpanKind.CONSUMER, {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': labels.topic,
     eventType: event.eventType,
+    eventId: event.eventId,
+    group: labels.group,
     ...(event.orderId === undefined ? {} : { orderId: event.orderId }),
-  };
+  }, spanContextFrom(header(message.headers, EnvelopeHeaders.traceparent)));
 }

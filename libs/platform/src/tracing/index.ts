@@ -1,0 +1,2 @@
+export * from './tracer-provider';
+export * from './spans';
