@@ -46,15 +46,10 @@ export function messageView(r: BusRecord): MessageView {
   };
 }
 
-export interface DeadLetterView extends MessageView {
-  group: string;
-  originalTopic: string;
-  originalPartition: string;
-  originalOffset: string;
-  reason: string;
-  errorCode: string;
-  attempts: string;
-  failedAt: string;
+/** A dead letter as the page shows it: the message, where it failed and why (the fields tools/ops reads). */
+export interface DeadLetterView
+  extends MessageView,
+    Pick<DeadLetter, 'group' | 'originalTopic' | 'originalPartition' | 'originalOffset' | 'reason' | 'errorCode' | 'attempts' | 'failedAt'> {
   /** Set when this letter is itself a replayed one that failed again. */
   replayedFrom?: string;
 }
