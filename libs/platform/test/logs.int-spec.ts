@@ -143,7 +143,14 @@ describe('an app logs JSON lines that carry the ids of the request or event bein
       eventType: 'ParcelNoted',
       orderId,
     });
-    // What `grep <orderId>` over the app's output prints: the handling line, and nothing of any other flow.
-    expect(output.filter((line) => line.includes(orderId)).map((line) => JSON.parse(line))).toEqual([handling]);
+    // What `grep <orderId>` over the app's output prints: the handler's line, then the consumer's once the handling
+    // committed (the same ids), and nothing of any other flow.
+    const { msg, context, ...ids } = handling!;
+    expect([msg, context]).toEqual(['parcel noted: fragile', 'ParcelDesk']);
+    await eventually('the line saying it was handled', async () => output.filter((l) => l.includes(orderId)).length, (n) => n === 2);
+    expect(output.filter((line) => line.includes(orderId)).map((line) => JSON.parse(line))).toEqual([
+      handling,
+      { ...ids, time: expect.any(String), context: 'EventHandled', msg: `ParcelNoted handled by ${groupPrefix}parcels` },
+    ]);
   });
 });

@@ -27,7 +27,10 @@ export class CheckOutCart {
       const items = cart.checkOut();
       const { order, placed } = await this.placeOrder.place(work.em, { ...details, items });
       // A POST /orders with the same key won meanwhile: that order is the answer, and this cart was not ordered.
-      if (placed) this.carts.save(work, cart);
+      if (placed) {
+        this.carts.save(work, cart);
+        work.afterCommit(() => this.placeOrder.placed(order));
+      }
       return order;
     });
   }

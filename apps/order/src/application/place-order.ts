@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { OrderPlaced } from '@homestore/events';
@@ -31,6 +31,8 @@ export interface PlaceOrderCommand extends OrderDetails {
  */
 @Injectable()
 export class PlaceOrder {
+  private readonly logger = new Logger('PlaceOrder');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderRepository,
@@ -39,7 +41,16 @@ export class PlaceOrder {
 
   async execute(command: PlaceOrderCommand): Promise<OrderView> {
     const em = this.dataSource.manager;
-    return (await this.earlier(em, command)) ?? (await this.place(em, command)).order;
+    const earlier = await this.earlier(em, command);
+    if (earlier) return earlier;
+    const { order, placed } = await this.place(em, command);
+    if (placed) this.placed(order);
+    return order;
+  }
+
+  /** Says, once it is committed, that an order was placed: the first line of the order's story in the logs. */
+  placed({ id, totalAmount, pointsUsed }: OrderView): void {
+    this.logger.log(`order ${id} placed: ${totalAmount} in all, ${pointsUsed} in points`);
   }
 
   /** The order this customer already placed with this idempotency key (by POST /orders or a checkout), if any. */

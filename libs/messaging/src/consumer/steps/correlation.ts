@@ -1,8 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { EnvelopeHeaders, EventEnvelope } from '@homestore/events';
 import { endSpan, Span, SpanKind, spanContextFrom, startSpan } from '@homestore/platform';
 import { contextInSpan, MessageContext, runInContext } from '../../message-context';
 import { header } from './decode';
 import type { DecodedEvent, Step } from './step';
+
+const logger = new Logger('EventHandled');
 
 /**
  * The correlation step: the handler runs in the event's flow and in a consumer span, the child of the traceparent the
@@ -12,9 +15,12 @@ import type { DecodedEvent, Step } from './step';
 export const correlation: Step = (next) => async (d, run) => {
   const span = handlingSpan(d);
   try {
-    const outcome = await runInContext(contextOf(d.event, span), () => next(d, run));
+    const context = contextOf(d.event, span);
+    const outcome = await runInContext(context, () => next(d, run));
     span.setAttribute('outcome', outcome);
     endSpan(span);
+    // Once durable, one line per event with its ids: `grep <orderId>` over the apps' logs tells the order's story.
+    run.work.afterCommit(() => runInContext(context, () => logger.log(`${d.event.eventType} ${outcome} by ${d.labels.group}`)));
     return outcome;
   } catch (e) {
     endSpan(span, e);
