@@ -80,10 +80,10 @@ export class GatewayProxy implements OnApplicationBootstrap {
     const clientTrace = req.headers[RequestHeaders.traceparent];
     const span = startSpan(req.method!, SpanKind.SERVER, { 'http.request.method': req.method!, 'url.path': path }, spanContextFrom(typeof clientTrace === 'string' ? clientTrace : undefined));
     const traced = { ...edge, traceparent: traceparentOf(span) };
-    void runInContext(contextInSpan(flowOf(traced), span), () => this.forward(req, res, path, traced, span));
+    void runInContext(contextInSpan(flowOf(edge), span), () => this.forward(req, res, path, traced, span));
   }
 
-  private async forward(req: IncomingMessage, res: ServerResponse, path: string, edge: EdgeContext, span: Span): Promise<void> {
+  private async forward(req: IncomingMessage, res: ServerResponse, path: string, edge: EdgeContext & { traceparent: string }, span: Span): Promise<void> {
     // Timed as every service's requests are (libs/platform HttpMetrics), by the route pattern it matched.
     const started = performance.now();
     let pattern = UNMATCHED_ROUTE;

@@ -111,6 +111,17 @@ describe('gateway in front of stub upstreams', () => {
       expect(seen.traceparent).not.toBe(traceparent);
     });
 
+    it("starts a trace of its own for a malformed or all-zero traceparent, and replaces a client's bad ids", async () => {
+      for (const traceparent of ['junk', `00-${'0'.repeat(32)}-${'2'.repeat(16)}-01`, `ff-${'1'.repeat(32)}-${'2'.repeat(16)}-01`]) {
+        const res = await call('/products', { headers: { 'x-request-id': 'a b', traceparent } });
+        const seen = stubs.ordermanagement.last().headers;
+        expect(seen.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+        expect(seen.traceparent!.slice(3, 35)).not.toBe(traceparent.slice(3, 35));
+        expect(seen['x-request-id']).toBe(res.headers.get('x-request-id'));
+        expect(seen['x-request-id']).not.toBe('a b');
+      }
+    });
+
     it('times each forwarded request by the route it matched, never by the URL asked', async () => {
       const id = randomUUID();
       expect((await call(`/products/${id}`)).status).toBe(200);
