@@ -81,14 +81,21 @@ function launch(name: Service, env: Record<string, string>, nodeArgs: string[] =
   return { name, instance, url: `http://127.0.0.1:${env.PORT}`, child, output: () => output, exited, env };
 }
 
-async function dropDatabases(names: string[]): Promise<void> {
-  const client = new Client({ connectionString: `${SERVER_URL.replace(/\/+$/, '')}/postgres` });
+/** Runs statements on one database of the server (as an operator at psql would), then disconnects. */
+export async function inDatabase<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: `${SERVER_URL.replace(/\/+$/, '')}/${database}` });
   await client.connect();
   try {
-    for (const db of names) await client.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function dropDatabases(names: string[]): Promise<void> {
+  await inDatabase('postgres', async (client) => {
+    for (const db of names) await client.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+  });
 }
 
 /**
