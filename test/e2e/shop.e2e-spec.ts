@@ -91,7 +91,7 @@ describe('the shop, end to end through the gateway', () => {
   };
 
   /** The spans every app exports over OTLP/HTTP (JSON) while the suite runs: what a collector would receive. */
-  type ExportedSpan = { service: string; traceId: string; spanId: string; parentSpanId: string; name: string };
+  type ExportedSpan = { service: string; traceId: string; spanId: string; parentSpanId: string; name: string; orderId?: string };
   const spans: ExportedSpan[] = [];
   let collector: Server;
 
@@ -101,10 +101,13 @@ describe('the shop, end to end through the gateway', () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         type Attr = { key: string; value: { stringValue?: string } };
-        const sent = JSON.parse(body) as { resourceSpans: { resource: { attributes: Attr[] }; scopeSpans: { spans: Omit<ExportedSpan, 'service'>[] }[] }[] };
+        type Sent = Omit<ExportedSpan, 'service' | 'orderId'> & { attributes?: Attr[] };
+        const sent = JSON.parse(body) as { resourceSpans: { resource: { attributes: Attr[] }; scopeSpans: { spans: Sent[] }[] }[] };
+        const valueOf = (attributes: Attr[] | undefined, key: string) => attributes?.find((a) => a.key === key)?.value.stringValue;
         for (const r of sent.resourceSpans) {
-          const service = r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-          for (const scope of r.scopeSpans) for (const sp of scope.spans) spans.push({ service, traceId: sp.traceId, spanId: sp.spanId, parentSpanId: sp.parentSpanId ?? '', name: sp.name });
+          const service = valueOf(r.resource.attributes, 'service.name') ?? '?';
+          for (const scope of r.scopeSpans)
+            for (const sp of scope.spans) spans.push({ service, traceId: sp.traceId, spanId: sp.spanId, parentSpanId: sp.parentSpanId ?? '', name: sp.name, orderId: valueOf(sp.attributes, 'orderId') });
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
@@ -159,7 +162,7 @@ describe('the shop, end to end through the gateway', () => {
     );
   });
 
-  it('one order is one trace per action: its POST through gateway, order, payment, store and mileage; the clerk\'s accept through delivery and message', async () => {
+  it('one order is one trace per action, found by its orderId tag: its POST through gateway, order, payment, store and mileage; the clerk\'s accept through delivery and message', async () => {
     const traceOf = (traceId: string) => spans.filter((sp) => sp.traceId === traceId);
     const clientSpan = () => ({ traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') });
     /** Waits until the trace has spans of these services, then checks every span hangs from the client's, one parent to the next. */
@@ -185,6 +188,11 @@ describe('the shop, end to end through the gateway', () => {
     const res = await call(gw, 'POST', `/store/orders/${orderId}/accept`, clerk, undefined, { traceparent: `00-${acceptance.traceId}-${acceptance.spanId}-01` });
     expect(res.status).toBe(200);
     await traced(acceptance, ['gateway', 'ordermanagement', 'delivery', 'message', 'order']);
+
+    // A search by the tag orderId (Jaeger's "Tags" field) finds both: the spans naming the order are in these two traces.
+    const tagged = spans.filter((sp) => sp.orderId === orderId);
+    expect(new Set(tagged.map((sp) => sp.traceId))).toEqual(new Set([post.traceId, acceptance.traceId]));
+    expect(tagged.map((sp) => `${sp.service} ${sp.name}`)).toEqual(expect.arrayContaining(['order outbox write', 'ordermanagement outbox write', 'delivery process OrderAccepted']));
   });
 
   it('a cart of three products checked out: one order of its lines at their prices, the cart empty, on to SHIPPING', async () => {
