@@ -18,7 +18,7 @@ import os from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ensureKafka, kafkaStatus, KafkaScriptError, stopKafka, TEST_DATA_DIR } from './kafka.mjs';
+import { ensureKafka, kafkaSaslBrokers, kafkaSaslSslBrokers, kafkaStatus, KafkaScriptError, stopKafka, TEST_DATA_DIR, TLS_CA_FILE } from './kafka.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromRoot = createRequire(join(ROOT, 'package.json'));
@@ -545,6 +545,10 @@ async function test(args) {
   if (!args.length || args.some((a) => a.includes('e2e'))) await step('chromium', ensureChromium);
   const jest = requireFromRoot.resolve('jest/bin/jest');
   const env = { ...plainWithoutTty(process.env), ...BUILT, KAFKA_BROKERS: brokers, DATABASE_URL: process.env.DATABASE_URL || DEFAULTS.DATABASE_URL };
+  // The SASL suite's listeners: the local broker's, unless these name another Kafka's.
+  env.KAFKA_SASL_BROKERS = kafkaSaslBrokers();
+  env.KAFKA_SASL_SSL_BROKERS = kafkaSaslSslBrokers();
+  env.KAFKA_SASL_SSL_CA_FILE = process.env.KAFKA_SASL_SSL_CA_FILE || TLS_CA_FILE;
   const ci = process.env.CI === 'true' && !args.includes('--ci') ? ['--ci'] : [];
   // Arguments choose what to run (e.g. --selectProjects unit); without any, every phase runs in turn.
   for (const phase of args.length ? [args] : PHASES) {

@@ -11,6 +11,12 @@
 //   node scripts/kafka.mjs fetch    only download the jars
 //   node scripts/kafka.mjs reset    stop and delete the data dir (keeps the jars)
 //
+// Besides PLAINTEXT on 127.0.0.1:9092 (what the apps and tests use), the broker has two listeners that ask clients
+// to authenticate, so that the Kafka clients' SSL and SASL settings are tested against a real broker:
+// SASL_PLAINTEXT on 127.0.0.1:9094 (KAFKA_SASL_PORT) and SASL_SSL on 127.0.0.1:9095 (KAFKA_SASL_SSL_PORT), with a
+// self-signed certificate made at the first start (its CA file: .cache/kafka/tls/ca.pem). Both take the user
+// homestore / homestore-secret with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.
+//
 // If KAFKA_BROKERS is set (e.g. "host1:9092,host2:9092"), nothing is started: `start` only
 // checks that it answers.
 //
@@ -19,7 +25,7 @@
 //   const brokers = await ensureKafka({ log: console.log }); // -> '127.0.0.1:9092'
 
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -64,6 +70,14 @@ const HOST = '127.0.0.1';
 const PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const LOCAL_BROKERS = `${HOST}:${PORT}`;
+/** The SASL_PLAINTEXT listener: KAFKA_SASL_PORT or 9094. */
+const saslPort = () => portFromEnv('KAFKA_SASL_PORT', 9094);
+/** The SASL_SSL listener: KAFKA_SASL_SSL_PORT or 9095. */
+const saslSslPort = () => portFromEnv('KAFKA_SASL_SSL_PORT', 9095);
+
+/** The one user of the SASL listeners, for every mechanism: a dev broker's, not a secret. */
+export const SASL_USER = { username: 'homestore', password: 'homestore-secret' };
+const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE_DIR = join(ROOT, '.cache', 'kafka');
@@ -82,6 +96,12 @@ const LOG_DIR = join(CACHE_DIR, 'logs');
 const SERVER_LOG = join(LOG_DIR, 'server.log');
 const STDOUT_LOG = join(LOG_DIR, 'kafka.out');
 const PID_FILE = join(CACHE_DIR, 'kafka.pid');
+/** The SASL_SSL listener's self-signed certificate: its key store (the broker's) and the certificate as PEM (the clients' CA). */
+const TLS_DIR = join(CACHE_DIR, 'tls');
+const TLS_KEYSTORE = join(TLS_DIR, 'broker.p12');
+export const TLS_CA_FILE = join(TLS_DIR, 'ca.pem');
+/** Guards only a throwaway key of a dev broker; PKCS12 wants one. */
+const TLS_KEYSTORE_PASSWORD = 'homestore-dev';
 const LOCK_FILE = join(CACHE_DIR, 'start.lock');
 
 const START_TIMEOUT_MS = 90_000;
@@ -90,6 +110,15 @@ const STOP_TIMEOUT_MS = 30_000;
 const defaultLog = (msg) => console.log(`[kafka] ${msg}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const rel = (p) => (p.startsWith(ROOT + '/') ? p.slice(ROOT.length + 1) : p);
+
+/** A port from the environment (read when used: `npm start` loads .env after importing this file), or the default. */
+function portFromEnv(name, fallback) {
+  const raw = (process.env[name] || '').trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new KafkaScriptError(`${name}=${raw} is not a TCP port`);
+  return port;
+}
 
 /** Error with a message meant for humans (the CLI prints it without a stack). */
 export class KafkaScriptError extends Error {}
@@ -102,6 +131,16 @@ export class KafkaScriptError extends Error {}
 export function kafkaBrokers() {
   const env = (process.env.KAFKA_BROKERS || '').trim();
   return env || LOCAL_BROKERS;
+}
+
+/** The local broker's SASL_PLAINTEXT listener, or $KAFKA_SASL_BROKERS (another Kafka's, e.g. beside KAFKA_BROKERS). */
+export function kafkaSaslBrokers() {
+  return (process.env.KAFKA_SASL_BROKERS || '').trim() || `${HOST}:${saslPort()}`;
+}
+
+/** The local broker's SASL_SSL listener, or $KAFKA_SASL_SSL_BROKERS. */
+export function kafkaSaslSslBrokers() {
+  return (process.env.KAFKA_SASL_SSL_BROKERS || '').trim() || `${HOST}:${saslSslPort()}`;
 }
 
 /**
@@ -170,18 +209,20 @@ export async function stopKafka({ log = defaultLog } = {}) {
 
 /**
  * Status of the local broker (or of KAFKA_BROKERS).
- * @returns {Promise<{ running: boolean, brokers: string, pid: number | null, ours: boolean, external: boolean }>}
+ * `sasl`: the SASL listeners answer (kafkaSaslBrokers(), kafkaSaslSslBrokers()).
+ * @returns {Promise<{ running: boolean, brokers: string, sasl: boolean, pid: number | null, ours: boolean, external: boolean }>}
  */
 export async function kafkaStatus() {
   if ((process.env.KAFKA_BROKERS || '').trim()) {
     const list = parseBrokers(process.env.KAFKA_BROKERS);
     const results = await Promise.all(list.map(({ host, port }) => tcpCheck(host, port, 3000)));
-    return { running: results.some(Boolean), brokers: kafkaBrokers(), pid: null, ours: false, external: true };
+    return { running: results.some(Boolean), brokers: kafkaBrokers(), sasl: false, pid: null, ours: false, external: true };
   }
   const pid = readPid();
   const ours = Boolean(pid && isOurBroker(pid));
   const info = await probeKafka(HOST, PORT, 2000);
-  return { running: Boolean(info), brokers: LOCAL_BROKERS, pid: ours ? pid : null, ours, external: false };
+  const sasl = Boolean(info) && (await tcpCheck(HOST, saslPort(), 1500));
+  return { running: Boolean(info), brokers: LOCAL_BROKERS, sasl, pid: ours ? pid : null, ours, external: false };
 }
 
 /**
@@ -254,8 +295,12 @@ async function ensureLocalBroker(log) {
 
   const info = await probeKafka(HOST, PORT, 3000);
   if (info) {
-    if (ours) log(`broker already running (pid ${pid}), reusing it at ${LOCAL_BROKERS}`);
-    else log(`a Kafka broker already answers on ${LOCAL_BROKERS} (not started by this script), reusing it`);
+    if (ours) {
+      log(`broker already running (pid ${pid}), reusing it at ${LOCAL_BROKERS}`);
+      await ensureSaslListeners(log);
+    } else {
+      log(`a Kafka broker already answers on ${LOCAL_BROKERS} (not started by this script), reusing it`);
+    }
     return LOCAL_BROKERS;
   }
 
@@ -263,6 +308,7 @@ async function ensureLocalBroker(log) {
     // Our JVM is alive but not answering yet (still starting, or a concurrent start).
     log(`broker process ${pid} is running but not ready yet, waiting…`);
     await waitUntilReady(pid, null, null, log);
+    await ensureSaslListeners(log);
     return LOCAL_BROKERS;
   }
 
@@ -273,14 +319,21 @@ async function ensureLocalBroker(log) {
     );
   }
 
-  if (await tcpCheck(HOST, CONTROLLER_PORT, 1500)) {
-    throw new KafkaScriptError(
-      `port ${CONTROLLER_PORT} on ${HOST} (the KRaft controller listener) is already in use; free it and re-run.`,
-    );
+  for (const [port, what, env] of [
+    [CONTROLLER_PORT, 'the KRaft controller listener', null],
+    [saslPort(), 'the SASL_PLAINTEXT listener', 'KAFKA_SASL_PORT'],
+    [saslSslPort(), 'the SASL_SSL listener', 'KAFKA_SASL_SSL_PORT'],
+  ]) {
+    if (await tcpCheck(HOST, port, 1500)) {
+      throw new KafkaScriptError(
+        `port ${port} on ${HOST} (${what}) is already in use; free it${env ? ` or choose another with ${env}` : ''} and re-run.`,
+      );
+    }
   }
 
   const java = requireJava();
   await fetchKafka({ log });
+  ensureTlsKeystore(java, log);
   writeConfigs();
   formatStorageOnce(java, log);
 
@@ -310,7 +363,29 @@ async function ensureLocalBroker(log) {
   writeFileSync(PID_FILE, `${child.pid}\n`);
   log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}), log: ${rel(SERVER_LOG)}`);
   await waitUntilReady(child.pid, () => exited, logOffset, log);
+  await ensureSaslListeners(log);
   return LOCAL_BROKERS;
+}
+
+/**
+ * Gives the SASL listeners' user its SCRAM credentials (PLAIN's password is in the listener's config) and says where
+ * the listeners are. The credentials live in the cluster's metadata: they are written on every start, so that a data
+ * dir of any age has them (upserting is idempotent; it only salts them anew). A broker started before the script had
+ * the listeners is only told about: it gets them when it is stopped and started.
+ */
+async function ensureSaslListeners(log) {
+  if (!(await tcpCheck(HOST, saslPort(), 1500))) {
+    log(
+      `warning: no SASL listener on ${HOST}:${saslPort()}: this broker was started without one; ` +
+        `stop and start it to get one (node scripts/kafka.mjs stop && node scripts/kafka.mjs start)`,
+    );
+    return;
+  }
+  await upsertScramCredentials(SASL_USER, log);
+  log(
+    `SASL listeners: SASL_PLAINTEXT ${HOST}:${saslPort()}, SASL_SSL ${HOST}:${saslSslPort()} (CA ${rel(TLS_CA_FILE)}); ` +
+      `user ${SASL_USER.username} / ${SASL_USER.password} with ${SASL_MECHANISMS.join(', ')}`,
+  );
 }
 
 async function waitUntilReady(pid, getExit, logOffset, log) {
@@ -434,16 +509,34 @@ function jvmArgs() {
 function writeConfigs() {
   mkdirSync(CONFIG_DIR, { recursive: true });
   mkdirSync(LOG_DIR, { recursive: true });
+  const saslListeners = `SASL_PLAINTEXT://${HOST}:${saslPort()},SASL_SSL://${HOST}:${saslSslPort()}`;
   const props = {
     // KRaft combined mode: one JVM is broker and controller.
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.bootstrap.servers': `${HOST}:${CONTROLLER_PORT}`,
-    'listeners': `PLAINTEXT://${HOST}:${PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${PORT}`,
+    'listeners': `PLAINTEXT://${HOST}:${PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT},${saslListeners}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${PORT},${saslListeners}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+    // The SASL listeners (each listener is named after its protocol). PLAIN checks the passwords of its JAAS
+    // config; SCRAM those of the cluster's metadata (ensureSaslListeners writes them).
+    'sasl.enabled.mechanisms': SASL_MECHANISMS.join(','),
+    ...Object.fromEntries(
+      ['sasl_plaintext', 'sasl_ssl'].flatMap((listener) => [
+        [
+          `listener.name.${listener}.plain.sasl.jaas.config`,
+          `org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER.username}="${SASL_USER.password}";`,
+        ],
+        [`listener.name.${listener}.scram-sha-256.sasl.jaas.config`, 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+        [`listener.name.${listener}.scram-sha-512.sasl.jaas.config`, 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+      ]),
+    ),
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': TLS_KEYSTORE,
+    'ssl.keystore.password': TLS_KEYSTORE_PASSWORD,
+    'ssl.key.password': TLS_KEYSTORE_PASSWORD,
     // Single node: every internal replication factor is 1.
     'default.replication.factor': 1,
     'min.insync.replicas': 1,
@@ -529,6 +622,129 @@ function formatStorageOnce(java, log) {
   }
   // The tool also dumps the full bootstrap record list; keep only the human-readable lines.
   for (const line of out.split('\n')) if (line && !line.startsWith('Bootstrap metadata:')) log(`  ${line}`);
+}
+
+/**
+ * The SASL_SSL listener's key and self-signed certificate, made once with the JDK's keytool (no openssl needed), valid
+ * for 127.0.0.1 and localhost; its certificate is also written as PEM, the CA file clients trust it with.
+ */
+function ensureTlsKeystore(java, log) {
+  if (existsSync(TLS_KEYSTORE) && existsSync(TLS_CA_FILE)) return;
+  rmSync(TLS_DIR, { recursive: true, force: true });
+  mkdirSync(TLS_DIR, { recursive: true });
+  // keytool sits beside java in every JDK and JRE; with java from PATH, so is keytool.
+  const keytool = java === 'java' ? 'keytool' : join(dirname(java), process.platform === 'win32' ? 'keytool.exe' : 'keytool');
+  const store = ['-keystore', TLS_KEYSTORE, '-storetype', 'PKCS12', '-storepass', TLS_KEYSTORE_PASSWORD];
+  const steps = [
+    // bc:c (a CA certificate): clients trust it as the root of its own chain.
+    ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '3650', '-dname', 'CN=localhost',
+      '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-ext', 'bc:c', '-keypass', TLS_KEYSTORE_PASSWORD, ...store],
+    ['-exportcert', '-rfc', '-alias', 'broker', '-file', TLS_CA_FILE, ...store],
+  ];
+  for (const args of steps) {
+    const r = spawnSync(keytool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) {
+      rmSync(TLS_DIR, { recursive: true, force: true });
+      const why = r.error ? r.error.message : `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+      throw new KafkaScriptError(`making the SASL_SSL listener's certificate with ${keytool} failed: ${why}`);
+    }
+  }
+  log(`made a self-signed certificate for the SASL_SSL listener: ${rel(TLS_KEYSTORE)}, its CA file ${rel(TLS_CA_FILE)}`);
+}
+
+/** SCRAM mechanisms as AlterUserScramCredentials numbers them, with the hash and key length of each. */
+const SCRAM = [
+  { name: 'SCRAM-SHA-256', type: 1, digest: 'sha256', bytes: 32 },
+  { name: 'SCRAM-SHA-512', type: 2, digest: 'sha512', bytes: 64 },
+];
+/** The fewest iterations Kafka takes for either mechanism. */
+const SCRAM_ITERATIONS = 4096;
+
+/**
+ * Creates or replaces the user's SCRAM-SHA-256 and SCRAM-SHA-512 credentials through the PLAINTEXT listener, with the
+ * AlterUserScramCredentials request (what kafka-configs.sh --add-config 'SCRAM-SHA-256=[...]' sends; that tool is
+ * not among the broker's jars). The client salts the password: SaltedPassword := Hi(password, salt, i), RFC 5802.
+ */
+async function upsertScramCredentials({ username, password }, log) {
+  // One request per mechanism: the broker refuses a request that alters one user twice.
+  for (const { name, type, digest, bytes } of SCRAM) {
+    const t0 = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const result = await kafkaRequests(HOST, PORT, 5000, async (send) => {
+        const salt = randomBytes(32);
+        const salted = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, SCRAM_ITERATIONS, bytes, digest);
+        const iterations = Buffer.alloc(4);
+        iterations.writeInt32BE(SCRAM_ITERATIONS, 0);
+        const upsert = Buffer.concat([compact(Buffer.from(username, 'utf8')), Buffer.from([type]), iterations, compact(salt), compact(salted), TAGS]);
+        // A flexible request: its header ends in tagged fields, which `send` leaves to the body. No deletions, one upsertion.
+        const [answer] = parseAlterScramResponse(await send(51, 0, Buffer.concat([TAGS, uvarint(0 + 1), uvarint(1 + 1), upsert, TAGS])));
+        return answer;
+      });
+      if (result?.errorCode === 0) break;
+      const why = result ? `error ${result.errorCode}${result.message ? ` (${result.message})` : ''}` : 'no answer';
+      if (attempt === 10 || Date.now() - t0 > 20_000) {
+        throw new KafkaScriptError(`could not give the SASL user ${username} its ${name} credentials: ${why}`);
+      }
+      log(`  ${name} credentials not written yet (${why}), trying again…`);
+      await sleep(1000);
+    }
+  }
+}
+
+/** An empty set of tagged fields (flexible versions end every structure with one). */
+const TAGS = Buffer.from([0]);
+
+function uvarint(n) {
+  const out = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+
+/** COMPACT_STRING and COMPACT_BYTES: length + 1 as an unsigned varint, then the bytes. */
+function compact(buf) {
+  return Buffer.concat([uvarint(buf.length + 1), buf]);
+}
+
+/** AlterUserScramCredentials v0 response (after the correlation id): one result per user and mechanism. */
+function parseAlterScramResponse(buf) {
+  let o = 0;
+  const readUvarint = () => {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = buf[o++];
+      n |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) return n;
+    }
+  };
+  const readCompactString = () => {
+    const len = readUvarint() - 1;
+    if (len < 0) return null;
+    const s = buf.toString('utf8', o, o + len);
+    o += len;
+    return s;
+  };
+  const skipTags = () => {
+    for (let n = readUvarint(); n > 0; n--) {
+      readUvarint();
+      o += readUvarint();
+    }
+  };
+  skipTags(); // the response header's
+  o += 4; // throttle_time_ms
+  const results = [];
+  for (let n = readUvarint() - 1; n > 0; n--) {
+    const user = readCompactString();
+    const errorCode = buf.readInt16BE(o);
+    o += 2;
+    const message = readCompactString();
+    skipTags();
+    results.push({ user, errorCode, message });
+  }
+  return results;
 }
 
 /** Kafka Uuid string: 16 random bytes, base64url without padding (not starting with '-'). */
@@ -949,12 +1165,18 @@ Commands:
   reset    Stop the broker and delete its data (${rel(dataDir())}); keeps the jars.
   help     Show this help (also -h, --help).
 
+Listeners: PLAINTEXT ${LOCAL_BROKERS}; SASL_PLAINTEXT ${HOST}:${saslPort()} and SASL_SSL ${HOST}:${saslSslPort()}
+(self-signed, CA ${rel(TLS_CA_FILE)}), user ${SASL_USER.username} / ${SASL_USER.password} with ${SASL_MECHANISMS.join(', ')}.
+
 Environment:
-  KAFKA_BROKERS  Use this existing Kafka ("host:port[,host:port]") instead; start only checks it.
-  JAVA_HOME      Java ${MIN_JAVA}+ to run the broker (else \`java\` on PATH). \`mvn\` is needed for fetch.
+  KAFKA_BROKERS        Use this existing Kafka ("host:port[,host:port]") instead; start only checks it.
+  KAFKA_DATA_DIR       The broker's data dir (default ${rel(DEFAULT_DATA_DIR)}).
+  KAFKA_SASL_PORT      Port of the SASL_PLAINTEXT listener (default 9094).
+  KAFKA_SASL_SSL_PORT  Port of the SASL_SSL listener (default 9095).
+  JAVA_HOME            Java ${MIN_JAVA}+ to run the broker (else \`java\` on PATH). \`mvn\` is needed for fetch.
 
 Files: jars ${rel(LIBS_DIR)}, config ${rel(CONFIG_DIR)}, data ${rel(dataDir())},
-       log ${rel(SERVER_LOG)}, pid ${rel(PID_FILE)}.
+       log ${rel(SERVER_LOG)}, pid ${rel(PID_FILE)}, certificate ${rel(TLS_DIR)}.
 
 Programmatic: import { ensureKafka, stopKafka, kafkaBrokers } from './scripts/kafka.mjs'
 `;
@@ -965,6 +1187,10 @@ async function main(argv) {
     case 'start': {
       const brokers = await ensureKafka();
       console.log(`KAFKA_BROKERS=${brokers}`);
+      if ((await kafkaStatus()).sasl) {
+        console.log(`KAFKA_SASL_BROKERS=${kafkaSaslBrokers()}`);
+        console.log(`KAFKA_SASL_SSL_BROKERS=${kafkaSaslSslBrokers()}`);
+      }
       return 0;
     }
     case 'stop':
@@ -984,6 +1210,9 @@ async function main(argv) {
         console.log(s.ours ? `starting or unresponsive (pid ${s.pid}), log: ${rel(SERVER_LOG)}` : 'not running');
       }
       console.log(`brokers: ${s.brokers}`);
+      if (s.sasl) {
+        console.log(`SASL_PLAINTEXT: ${kafkaSaslBrokers()}, SASL_SSL: ${kafkaSaslSslBrokers()} (CA ${rel(TLS_CA_FILE)}), user ${SASL_USER.username} / ${SASL_USER.password}`);
+      }
       return 0;
     }
     case 'fetch':

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { accessSync, constants } from 'node:fs';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 
 /** A configuration that cannot start the service; main() prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -10,11 +11,106 @@ export class ConfigError extends Error {
   }
 }
 
+/** The SASL mechanisms every Kafka driver speaks. */
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/** The PEM files of KAFKA_SSL: setting one while KAFKA_SSL is false is a mistake, not a wish for plain TCP. */
+const SSL_FILES = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const;
+
+/** "true" and "false" as booleans; anything else is left for @IsBoolean to refuse (implicit conversion makes "false" true). */
+function booleanFromEnv({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown {
+  const raw = obj[key];
+  return raw === 'true' ? true : raw === 'false' ? false : raw;
+}
+
+/** A path to a file this process can read: a wrong path is a start-up error, not a failed connection later. */
+function IsReadableFile(options?: { message: string }): PropertyDecorator {
+  return ValidateBy({
+    name: 'isReadableFile',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || !value) return false;
+        try {
+          accessSync(value, constants.R_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args) => (args?.value === undefined && options ? options.message : `${args?.property} must name a file this process can read`),
+    },
+  });
+}
+
+/**
+ * Where the Kafka brokers are and how a client reaches them: the part of ServiceConfig that a tool or a test which
+ * only talks to Kafka loads on its own (`loadConfig(name, KafkaConfig)`).
+ */
+export class KafkaConfig {
+  /** The client library behind the driver port (libs/messaging/src/driver). */
+  @IsIn(['kafkajs', 'platformatic'])
+  KAFKA_CLIENT: 'kafkajs' | 'platformatic' = 'kafkajs';
+
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  /** TLS to the brokers (a managed Kafka's SASL_SSL or SSL listener). Off: plain TCP, as the local broker's 9092. */
+  @Transform(booleanFromEnv)
+  @IsBoolean({ message: 'KAFKA_SSL must be true or false' })
+  @ValidateBy({
+    name: 'sslForFiles',
+    validator: {
+      validate: (ssl: unknown, args) => ssl !== false || SSL_FILES.every((f) => (args?.object as KafkaConfig)[f] === undefined),
+      defaultMessage: () => `KAFKA_SSL must be true when ${SSL_FILES.join(', ')} is set`,
+    },
+  })
+  KAFKA_SSL: boolean = false;
+
+  /** The CA that signed the brokers' certificates (PEM), when it is not one Node trusts already. */
+  @ValidateIf((c: KafkaConfig) => c.KAFKA_SSL_CA_FILE !== undefined)
+  @IsReadableFile()
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** This client's certificate (PEM) for brokers that require mutual TLS; needs KAFKA_SSL_KEY_FILE. */
+  @ValidateIf((c: KafkaConfig) => c.KAFKA_SSL_CERT_FILE !== undefined || c.KAFKA_SSL_KEY_FILE !== undefined)
+  @IsReadableFile({ message: 'KAFKA_SSL_CERT_FILE is required with KAFKA_SSL_KEY_FILE: a client certificate and its key go together' })
+  KAFKA_SSL_CERT_FILE?: string;
+
+  /** The private key (PEM, unencrypted) of KAFKA_SSL_CERT_FILE. */
+  @ValidateIf((c: KafkaConfig) => c.KAFKA_SSL_CERT_FILE !== undefined || c.KAFKA_SSL_KEY_FILE !== undefined)
+  @IsReadableFile({ message: 'KAFKA_SSL_KEY_FILE is required with KAFKA_SSL_CERT_FILE: a client certificate and its key go together' })
+  KAFKA_SSL_KEY_FILE?: string;
+
+  /** false accepts any broker certificate: only for a test broker with a self-signed one, never in production. */
+  @Transform(booleanFromEnv)
+  @IsBoolean({ message: 'KAFKA_SSL_REJECT_UNAUTHORIZED must be true or false' })
+  KAFKA_SSL_REJECT_UNAUTHORIZED: boolean = true;
+
+  /** How the client authenticates to the brokers (SASL); unset: it does not. Needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. */
+  @ValidateIf((c: KafkaConfig) => c.KAFKA_SASL_MECHANISM !== undefined || c.KAFKA_SASL_USERNAME !== undefined || c.KAFKA_SASL_PASSWORD !== undefined)
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsIn(SASL_MECHANISMS, {
+    message: ({ value }) =>
+      value === undefined
+        ? `KAFKA_SASL_MECHANISM is required with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (one of ${SASL_MECHANISMS.join(', ')})`
+        : `KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}`,
+  })
+  KAFKA_SASL_MECHANISM?: (typeof SASL_MECHANISMS)[number];
+
+  @ValidateIf((c: KafkaConfig) => c.KAFKA_SASL_MECHANISM !== undefined)
+  @IsNotEmpty({ message: 'KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM' })
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((c: KafkaConfig) => c.KAFKA_SASL_MECHANISM !== undefined)
+  @IsNotEmpty({ message: 'KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM' })
+  KAFKA_SASL_PASSWORD?: string;
+}
+
 /**
  * Settings every service reads; an app's config class adds its own. Every field carries its type explicitly:
  * the conversion from the environment reads it from decorator metadata, which an inferred type does not produce.
  */
-export class ServiceConfig {
+export class ServiceConfig extends KafkaConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
@@ -36,9 +132,6 @@ export class ServiceConfig {
    */
   @IsInt() @Min(100) @Max(60_000)
   DATABASE_ACQUIRE_TIMEOUT_MS: number = 2000;
-
-  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
-  KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   /** The least severe level written, of error, warn, log, debug, verbose (log is what JSON lines call info). */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
