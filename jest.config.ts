@@ -16,12 +16,23 @@ const swc = {
   ],
 };
 
+// @platformatic/kafka ships ES modules only, which Jest (before Node 24.9) cannot require: compiled like our own code.
+// (Node 20 itself requires them, as the apps do.)
+const esm = { '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }] };
+
 const moduleNameMapper = {
   '^@homestore/(auth|domain|events|messaging|persistence|platform|testing)$': '<rootDir>/libs/$1/src',
   '^@homestore/(auth|domain|events|messaging|persistence|platform|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 
-const common = { rootDir: __dirname, transform: swc, moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/scripts/jest/quiet-logs.ts'] };
+const common = {
+  rootDir: __dirname,
+  transform: { ...swc, ...esm },
+  transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/scripts/jest/quiet-logs.ts'],
+};
 
 const config: Config = {
   // Integration tests start real consumers and child processes; nothing here asserts on time.

@@ -30,6 +30,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Logger } from '@nestjs/common';
+import { KafkaConfig, loadConfig } from '@homestore/platform';
 import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
 
 const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
@@ -61,6 +62,9 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 const formatCpu = (cores: (readonly [string, number])[]) =>
   `${[...cores].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} · total ${cores.reduce((n, [, v]) => n + v, 0).toFixed(2)}`;
 const ms = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} ms`);
+/** CPU ms per order: what the shop (every app, PostgreSQL and Kafka; not this bench, the load) used, per order sent. */
+const cpuPerOrder = (cores: (readonly [string, number])[], ordersPerSecond: number) =>
+  (1000 * cores.filter(([k]) => k !== 'bench').reduce((n, [, v]) => n + v, 0)) / ordersPerSecond;
 
 /** CPU seconds used so far (user + system, from /proc) by each app, by PostgreSQL, by Kafka and by this bench. */
 function cpuSeconds(shop: Shop): Record<string, number> {
@@ -221,7 +225,7 @@ async function main(): Promise<void> {
   // The bench's own Kafka clients log through Nest: no debug lines (a fresh broker's coordinator retries) among the figures.
   Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
   const cpu = cpus();
-  console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, Kafka client ${loadConfig('bench', KafkaConfig).KAFKA_CLIENT}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`rates ${RATES.join(', ')} orders/s, ${SECONDS} s each, ${CUSTOMERS} customers per rate, myPage polled every ${POLL_MS} ms per customer\n`);
   let shop: Shop | undefined;
   const stop = async () => {
@@ -290,13 +294,13 @@ async function main(): Promise<void> {
           `(by event time p50 ${ms(r.byEvent.p50)} p95 ${ms(r.byEvent.p95)} p99 ${ms(r.byEvent.p99)}) · POST p50 ${ms(r.post.p50)} p99 ${ms(r.post.p99)} · ` +
           `backlog at 1/4..4/4 ${r.backlog.join('/')} · drained in ${(r.drainMs / 1000).toFixed(1)} s${r.notShipped ? ` (${r.notShipped} never SHIPPING)` : ''} · lag grew: ${r.lagGrew ? 'YES' : 'no'}\n` +
           `        consumer lag (messages) at the end of the window: ${Object.entries(r.lagAtEnd).map(([g, n]) => `${g} ${n}`).join(', ')}\n` +
-          `        CPU (cores) in the window: ${formatCpu(r.cpu)}`,
+          `        CPU (cores) in the window: ${formatCpu(r.cpu)} · ${cpuPerOrder(r.cpu, r.arrival).toFixed(1)} ms of CPU per order`,
       );
     }
-    console.log('\n| arrival (orders/s) | sent/s | SHIPPING/s | p50 | p95 | p99 | backlog 1/4..4/4 | lag grew |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('\n| arrival (orders/s) | sent/s | SHIPPING/s | p50 | p95 | p99 | backlog 1/4..4/4 | lag grew | CPU per order |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of results) {
-      console.log(`| ${r.rate} | ${r.arrival.toFixed(1)} | ${r.shippedRate.toFixed(1)} | ${ms(r.seen.p50)} | ${ms(r.seen.p95)} | ${ms(r.seen.p99)} | ${r.backlog.join('/')} | ${r.lagGrew ? 'yes' : 'no'} |`);
+      console.log(`| ${r.rate} | ${r.arrival.toFixed(1)} | ${r.shippedRate.toFixed(1)} | ${ms(r.seen.p50)} | ${ms(r.seen.p95)} | ${ms(r.seen.p99)} | ${r.backlog.join('/')} | ${r.lagGrew ? 'yes' : 'no'} | ${cpuPerOrder(r.cpu, r.arrival).toFixed(1)} ms |`);
     }
     // A rate is kept up with when every order was accepted and reached SHIPPING and the lag did not grow.
     const kept = results.filter((r) => !r.lagGrew && r.accepted === r.sent && !r.notShipped);

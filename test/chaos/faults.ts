@@ -7,11 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createKafka } from '@homestore/messaging';
+import { driverFromEnv } from '@homestore/messaging';
 import { groupsOf, shopGroups } from '@homestore/testing';
 import { ROOT, Proc, Service, Shop } from '../e2e/shop';
 
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,7 +57,7 @@ function shopGroupTopics(shop: Shop): [string, string[]][] {
  * that the groups consume again, which readiness alone is not. Null past `timeoutMs`.
  */
 export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs = 90_000): Promise<number | null> {
-  const admin = createKafka('chaos', BROKERS).admin();
+  const admin = driverFromEnv('chaos').admin();
   const deadline = since + timeoutMs;
   const groups = shopGroupTopics(shop);
   let ends: Map<string, Map<number, bigint>> | undefined;
@@ -69,13 +68,13 @@ export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs 
         if (!ends) {
           const taken = new Map<string, Map<number, bigint>>();
           for (const topic of new Set(groups.flatMap(([, topics]) => topics))) {
-            taken.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])));
+            taken.set(topic, new Map((await admin.topicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])));
           }
           ends = taken;
         }
         let behind = false;
         for (const [groupId, topics] of groups) {
-          for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+          for (const { topic, partitions } of await admin.groupOffsets(groupId, topics)) {
             const end = ends.get(topic);
             if (partitions.some((p) => BigInt(p.offset) < (end?.get(p.partition) ?? 0n))) behind = true;
           }
@@ -107,17 +106,17 @@ export async function killAndRestart(shop: Shop, proc: Proc): Promise<Recovery> 
 /** SIGKILL of a replica that never comes back: seconds until its groups are stable with the survivors only. */
 export async function killForGood(shop: Shop, proc: Proc): Promise<Recovery> {
   const groups = [...groupsOf(proc.name).keys()].map((group) => `${shop.groupPrefix}${group}`);
-  const admin = createKafka('chaos', BROKERS).admin();
+  const admin = driverFromEnv('chaos').admin();
   await admin.connect();
   try {
-    const before = new Map((await admin.describeGroups(groups)).groups.map((g) => [g.groupId, g.members.length]));
+    const before = new Map((await admin.describeGroups(groups)).map((g) => [g.groupId, g.members]));
     proc.child.kill('SIGKILL');
     await proc.exited;
     shop.procs.splice(shop.procs.indexOf(proc), 1);
     const since = Date.now();
     for (;;) {
-      const { groups: now } = await admin.describeGroups(groups);
-      if (now.every((g) => g.state === 'Stable' && g.members.length === (before.get(g.groupId) ?? 1) - 1)) {
+      const now = await admin.describeGroups(groups);
+      if (now.every((g) => g.state === 'Stable' && g.members === (before.get(g.groupId) ?? 1) - 1)) {
         return { fault: `SIGKILL ${proc.name}#${proc.instance} for good`, until: 'its partitions taken by the survivors', target: 10, seconds: (Date.now() - since) / 1000 };
       }
       if (Date.now() - since > 90_000) return { fault: `SIGKILL ${proc.name}#${proc.instance} for good`, until: 'its partitions taken by the survivors', target: 10, seconds: null };

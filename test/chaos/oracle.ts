@@ -6,7 +6,7 @@
  * and each fault recovered from within its target.
  */
 import { Client } from 'pg';
-import { createKafka } from '@homestore/messaging';
+import { driverFromEnv } from '@homestore/messaging';
 import { deadLetterTopic, WELCOME_POINTS } from '@homestore/events';
 import { shopGroups, walkPages } from '@homestore/testing';
 import { call, groupLag, Shop } from '../e2e/shop';
@@ -14,7 +14,6 @@ import type { Recovery } from './faults';
 import type { Catalog, Customer, PlacedOrder } from './load';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
 export interface Verdict {
   check: string;
@@ -177,7 +176,7 @@ export async function judge(
   }
   check('every wallet: the welcome points once, the points of each order taken once and given back once if it ended, 1 % of each delivered order once', customers.length > 0 && badWallets.length === 0, `${customers.length} wallets${sample(badWallets)}`);
 
-  const admin = createKafka('chaos-oracle', BROKERS).admin();
+  const admin = driverFromEnv('chaos-oracle').admin();
   await admin.connect();
   try {
     const letters: string[] = [];
@@ -186,7 +185,7 @@ export async function judge(
       for (const topic of groupTopics) {
         const dlq = deadLetterTopic(topic, `${shop.groupPrefix}${group}`);
         if (!topics.has(dlq)) continue;
-        const count = (await admin.fetchTopicOffsets(dlq)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+        const count = (await admin.topicOffsets(dlq)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
         if (count) letters.push(`${dlq}: ${count}`);
       }
     }

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { DeliveryStarted, PaymentApproved, UserRegistered } from '@homestore/events';
-import { createKafka, createProducer } from '@homestore/messaging';
+import { driverFromEnv } from '@homestore/messaging';
 import { eventually } from '@homestore/testing';
 import { ConsoleAccess } from '../../tools/console/src/access';
 import { startConsole } from '../../tools/console/src/server';
@@ -15,7 +15,6 @@ import { call, handledSoFar, inDatabase, logIn, newCustomer, ROOT, Shop, startSh
  * `npm run dlq:replay`) and handled.
  */
 
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const CHROMIUM = '/usr/bin/chromium';
 
 describe('the developer console, in a headless browser, against the running shop', () => {
@@ -24,12 +23,12 @@ describe('the developer console, in a headless browser, against the running shop
   let page: Page;
   let consoleUrl: string;
   const servers: Server[] = [];
-  const kafka = createKafka('console-e2e', BROKERS);
+  const driver = driverFromEnv('console-e2e');
   let orderId: string;
 
   beforeAll(async () => {
     shop = await startShop({ env: { RATE_LIMIT_IP: '100000', RATE_LIMIT_USER: '100000' } });
-    const local = await startConsole({ kafka, access: ConsoleAccess.forHost('127.0.0.1') }, '127.0.0.1', 0);
+    const local = await startConsole({ driver, access: ConsoleAccess.forHost('127.0.0.1') }, '127.0.0.1', 0);
     servers.push(local.server);
     consoleUrl = local.url;
     browser = await chromium.launch({
@@ -104,13 +103,12 @@ describe('the developer console, in a headless browser, against the running shop
     expect(orderId).toBeDefined();
     // Half an envelope (no eventId, causation, producer, payload fields): every group that handles PaymentApproved
     // dead-letters it at once; no retry can mend it.
-    const producer = createProducer(kafka);
+    const producer = driver.producer();
     await producer.connect();
-    await producer.send({
+    await producer.send([{
       topic: PaymentApproved.topic,
-      acks: -1,
       messages: [{ key: orderId, value: JSON.stringify({ eventType: 'PaymentApproved', eventVersion: 1, orderId, payload: {} }), headers: { eventType: 'PaymentApproved' } }],
-    });
+    }]);
     await producer.disconnect();
 
     const [letter] = await untilPageShows('the dead letter to be listed', '#dlq-refresh', lettersOf(PaymentApproved.topic), (l) => l.length > 0);
@@ -158,7 +156,7 @@ describe('the developer console, in a headless browser, against the running shop
   it('beyond this machine, answers only a store-role bearer token, checked against the user service', async () => {
     const user = shop.procs.find((p) => p.name === 'user')!;
     const access = ConsoleAccess.forHost('0.0.0.0', { AUTH_JWKS_URL: `${user.url}/.well-known/jwks.json` });
-    const open = await startConsole({ kafka, access }, '0.0.0.0', 0);
+    const open = await startConsole({ driver, access }, '0.0.0.0', 0);
     servers.push(open.server);
     const api = `http://127.0.0.1:${new URL(open.url).port}/api/topics`;
     const status = async (token?: string) => (await fetch(api, { headers: token ? { authorization: `Bearer ${token}` } : {} })).status;

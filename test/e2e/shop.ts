@@ -11,7 +11,7 @@ import { Agent, request } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createKafka } from '@homestore/messaging';
+import { driverFromEnv } from '@homestore/messaging';
 import { forgetGroups, shopGroups, startGroupsAtTheEnd } from '@homestore/testing';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -119,7 +119,7 @@ export async function startShop(
   const clerk = { email: `clerk.${run}@homestore.local`, password: `clerk-${run}-pass` };
   const databases = SERVICES.map((s) => `hs_e2e_${s}_${run}`);
   const prefix = `e2e-${run}.`;
-  const kafka = createKafka('shop-e2e', BROKERS);
+  const kafka = driverFromEnv('shop-e2e');
   const common = { AUTH_JWKS_URL: `${url('user')}/.well-known/jwks.json`, CONSUMER_GROUP_PREFIX: prefix, ...options.env };
   const procs: Proc[] = [];
   const restart = (proc: Proc): Proc => {
@@ -272,13 +272,13 @@ export async function whilePaused<T>(shop: Shop, name: Service, work: () => Prom
  */
 export async function handledSoFar(shop: Shop, group: string, topic: string, timeoutMs = 30_000): Promise<void> {
   if (!shopGroups().get(group)?.includes(topic)) throw new Error(`the ${group} group does not read ${topic}`);
-  const admin = createKafka('shop-e2e', BROKERS).admin();
+  const admin = driverFromEnv('shop-e2e').admin();
   await admin.connect();
   try {
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    const ends = new Map((await admin.topicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [{ partitions }] = await admin.fetchOffsets({ groupId: `${shop.groupPrefix}${group}`, topics: [topic] });
+      const [{ partitions }] = await admin.groupOffsets(`${shop.groupPrefix}${group}`, [topic]);
       const behind = partitions.filter((p) => BigInt(p.offset) < (ends.get(p.partition) ?? 0n));
       if (!behind.length) return;
       if (Date.now() > deadline) {
@@ -294,18 +294,18 @@ export async function handledSoFar(shop: Shop, group: string, topic: string, tim
 
 /** Messages each of the shop's consumer groups has not yet handled (committed), summed over its topics. */
 export async function groupLag(shop: Shop): Promise<Record<string, number>> {
-  const admin = createKafka('shop-e2e', BROKERS).admin();
+  const admin = driverFromEnv('shop-e2e').admin();
   await admin.connect();
   try {
     const groups = shopGroups();
     const ends = new Map<string, Map<number, bigint>>();
     for (const topic of new Set([...groups.values()].flat())) {
-      ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])));
+      ends.set(topic, new Map((await admin.topicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])));
     }
     const lag: Record<string, number> = {};
     for (const [group, topics] of groups) {
       let behind = 0n;
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId: `${shop.groupPrefix}${group}`, topics })) {
+      for (const { topic, partitions } of await admin.groupOffsets(`${shop.groupPrefix}${group}`, topics)) {
         for (const p of partitions) {
           const end = ends.get(topic)?.get(p.partition) ?? 0n;
           if (BigInt(p.offset) >= 0n && end > BigInt(p.offset)) behind += end - BigInt(p.offset);

@@ -10,7 +10,7 @@ import {
   StoreOrderCanceledPayload,
   Topics,
 } from '@homestore/events';
-import { createProducer, inLanes } from '@homestore/messaging';
+import { inLanes } from '@homestore/messaging';
 import { UnitOfWork } from '@homestore/persistence';
 import { CancelDelivery } from '../src/application/cancel-delivery';
 import { StartDelivery } from '../src/application/start-delivery';
@@ -44,7 +44,7 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
   /** Everything published for the order so far (once the outbox has drained). */
   const deliveryEvents = async (orderId: string) => {
     await outboxDrained(app.get(DataSource));
-    return eventsOfKey(publisher.kafka, Topics.Delivery, orderId);
+    return eventsOfKey(publisher.driver, Topics.Delivery, orderId);
   };
   const handled = (...events: EventEnvelope[]) =>
     eventually(
@@ -60,18 +60,17 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
     publisher.envelope(StoreOrderCanceled, { storeOrderId: order.storeOrderId, orderId: order.orderId, customerId: order.customerId, stockReleased: true });
   /** Publishes the events in one request, so that they reach the consumer together (runs), each key's in this order. */
   const publishTogether = async (events: StoreEvent[]) => {
-    const producer = createProducer(publisher.kafka);
+    const producer = publisher.driver.producer();
     await producer.connect();
     try {
-      await producer.send({
+      await producer.send([{
         topic: Topics.Store,
-        acks: -1,
         messages: events.map((e) => ({
           key: e.payload.orderId,
           value: JSON.stringify(e),
           headers: { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId, [EnvelopeHeaders.correlationId]: e.correlationId },
         })),
-      });
+      }]);
     } finally {
       await producer.disconnect();
     }
@@ -80,7 +79,7 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
   const deliveryEventsByOrder = async () => {
     await outboxDrained(app.get(DataSource));
     const byOrder = new Map<string, string[]>();
-    for (const m of await readWholeTopic(publisher.kafka, Topics.Delivery)) {
+    for (const m of await readWholeTopic(publisher.driver, Topics.Delivery)) {
       const orderId = m.key!.toString();
       byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), (JSON.parse(m.value!.toString()) as EventEnvelope).eventType]);
     }
@@ -98,7 +97,7 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     await issuer.start();
     await publisher.connect();
-    await createTopics(publisher.kafka, [Topics.Store, Topics.Delivery]);
+    await createTopics(publisher.driver, [Topics.Store, Topics.Delivery]);
     ({ app, base, close } = await startApp('delivery', DeliveryConfig, (c) => DeliveryModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
     store = await issuer.token(randomUUID(), 'store');
   });
@@ -204,7 +203,7 @@ describe('delivery service (real Kafka and PostgreSQL)', () => {
     // Decided in runs, each fact still names the store event that caused it and keeps its correlation.
     const causes = new Map<string, StoreEvent>(burst.map((e) => [e.eventId, e]));
     const ours = new Set(orders.map((o) => o.orderId));
-    const facts = (await readWholeTopic(publisher.kafka, Topics.Delivery)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope).filter((e) => ours.has(e.orderId!));
+    const facts = (await readWholeTopic(publisher.driver, Topics.Delivery)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope).filter((e) => ours.has(e.orderId!));
     expect(facts.length).toBeGreaterThan(30);
     for (const fact of facts) expect(causes.get(fact.causationId)).toMatchObject({ correlationId: fact.correlationId, payload: { orderId: fact.orderId } });
 

@@ -3,7 +3,7 @@ import { calculateJwkThumbprint, exportJWK, importPKCS8, KeyLike } from 'jose';
 import { Client } from 'pg';
 import { decodeEnvelope, Topics } from '@homestore/events';
 import { databaseUrl } from '@homestore/persistence';
-import { readTopic, testKafka } from '../../../libs/messaging/test/support';
+import { readTopic, testDriver } from '../../../libs/messaging/test/support';
 import { accessToken, App, freePort, launch, signingKey, unsignedToken, waitFor } from './support';
 
 /*
@@ -83,7 +83,7 @@ describe('gateway in front of the real user service', () => {
     expect(me.status).toBe(200);
     expect(await jsonOf(me)).toMatchObject({ id, email, name: 'Lee Jiwoo', role: 'customer' });
 
-    const messages = await readTopic(testKafka('gw-e2e'), Topics.User, (all) => all.some((m) => m.key?.toString() === id));
+    const messages = await readTopic(testDriver('gw-e2e'), Topics.User, (all) => all.some((m) => m.key?.toString() === id));
     const event = decodeEnvelope(messages.find((m) => m.key?.toString() === id)!.value);
     expect(event).toMatchObject({ eventType: 'UserRegistered', aggregateId: id, correlationId, causationId: signup.headers.get('x-request-id') });
   });

@@ -23,7 +23,7 @@ import { MessageConfig } from '../src/message.config';
 import { MessageModule } from '../src/message.module';
 import { Notices } from '../src/notices';
 import { Contact, Notifier, OutgoingMessage } from '../src/notifier';
-import { call, createTopics, dropDatabase, eventually, KafkaMessage, startApp, TestIssuer, TestPublisher, walkPages } from '@homestore/testing';
+import { call, createTopics, dropDatabase, eventually, ConsumedMessage, startApp, TestIssuer, TestPublisher, walkPages } from '@homestore/testing';
 
 /** Remembers what would have been sent. */
 class RecordingNotifier extends Notifier {
@@ -71,7 +71,7 @@ describe('message service (real Kafka and PostgreSQL)', () => {
   /** Hands an event to its `@EventPattern` method (`on<EventType>`) in `work`, as the consumer does. */
   const handle = (work: UnitOfWork, e: EventEnvelope) => {
     const handler = app.get(MessageEventsHandler) as unknown as Record<string, (event: EventEnvelope, ctx: EventContext) => Promise<void>>;
-    return handler[`on${e.eventType}`](e, new EventContext([work, {} as KafkaMessage, '', 0, 'message']));
+    return handler[`on${e.eventType}`](e, new EventContext([work, {} as ConsumedMessage, '', 0, 'message']));
   };
   /**
    * Handles events as the consumer handles a run: one unit of work in one transaction, the events of one Kafka key in
@@ -92,7 +92,7 @@ describe('message service (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     await issuer.start();
     await publisher.connect();
-    await createTopics(publisher.kafka, [Topics.User, Topics.Payment, Topics.Store, Topics.Delivery]);
+    await createTopics(publisher.driver, [Topics.User, Topics.Payment, Topics.Store, Topics.Delivery]);
     ({ app, base, close } = await startApp('message', MessageConfig, (c) => MessageModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }, [
       [Notifier, notifier],
     ]));

@@ -31,7 +31,7 @@ import {
   dropDatabase,
   eventsOfKey,
   eventually,
-  KafkaMessage,
+  ConsumedMessage,
   outboxDrained,
   startApp,
   TestIssuer,
@@ -115,7 +115,7 @@ describe('mileage service (real Kafka and PostgreSQL)', () => {
   /** Every mileage event of the customer so far (once the outbox drained), each checked against its contract. */
   const eventsOf = async (customerId: string) => {
     await outboxDrained(ds);
-    const events = await eventsOfKey(publisher.kafka, Topics.Mileage, customerId);
+    const events = await eventsOfKey(publisher.driver, Topics.Mileage, customerId);
     return events.map((e) => decodeEvent(eventDefinition(e.eventType)!, e as EventEnvelope<Record<string, unknown>>));
   };
   const factsOf = async (customerId: string): Promise<Fact[]> =>
@@ -148,13 +148,13 @@ describe('mileage service (real Kafka and PostgreSQL)', () => {
       (event: EventEnvelope, ctx: EventContext) => Promise<void>
     >[];
     const handler = handlers.find((h) => typeof h[`on${e.eventType}`] === 'function')!;
-    return handler[`on${e.eventType}`](e, new EventContext([work, {} as KafkaMessage, '', 0, 'mileage']));
+    return handler[`on${e.eventType}`](e, new EventContext([work, {} as ConsumedMessage, '', 0, 'mileage']));
   };
 
   beforeAll(async () => {
     await issuer.start();
     await publisher.connect();
-    await createTopics(publisher.kafka, [Topics.User, Topics.Order, Topics.Payment, Topics.Store, Topics.Delivery, Topics.Mileage]);
+    await createTopics(publisher.driver, [Topics.User, Topics.Order, Topics.Payment, Topics.Store, Topics.Delivery, Topics.Mileage]);
     ({ app, base, close } = await startApp('mileage', MileageConfig, (c) => MileageModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
     ds = app.get(DataSource);
   });

@@ -56,12 +56,12 @@ describe('cart (real Kafka and PostgreSQL)', () => {
     new Map<string, number>((await ds.query(`SELECT product_id, revision FROM products WHERE product_id = ANY($1::uuid[])`, [ids])).map((r: { product_id: string; revision: number }) => [r.product_id, r.revision]));
   const orderEvents = async (orderId: string) => {
     await outboxDrained(ds);
-    return eventsOfKey(publisher.kafka, Topics.Order, orderId);
+    return eventsOfKey(publisher.driver, Topics.Order, orderId);
   };
 
   beforeAll(async () => {
     await issuer.start();
-    await createTopics(publisher.kafka, [...ALL_TOPICS]);
+    await createTopics(publisher.driver, [...ALL_TOPICS]);
     await publisher.connect();
     shop = await startApp('order', OrderConfig, (c) => OrderModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl });
     ds = shop.app.get(DataSource);

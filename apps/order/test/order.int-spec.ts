@@ -6,8 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { exportJWK, SignJWT } from 'jose';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { dropDatabase, eventually, forgetGroups, groupsOf, readWholeTopic, startGroupsAtTheEnd, walkPages } from '@homestore/testing';
+import { dropDatabase, eventually, forgetGroups, groupsOf, readWholeTopic, startGroupsAtTheEnd, testDriver, walkPages } from '@homestore/testing';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import {
@@ -34,7 +33,7 @@ import {
   deadLetterTopic,
 } from '@homestore/events';
 import { MicroserviceOptions } from '@nestjs/microservices';
-import { buildEnvelope, consumerGroup, createKafka, createProducer, ensureTopics, EventTransport, newContext } from '@homestore/messaging';
+import { buildEnvelope, consumerGroup, ensureTopics, EventTransport, KafkaProducer, newContext } from '@homestore/messaging';
 import { configureHttp, loadConfig } from '@homestore/platform';
 import { databaseUrl, poolOf } from '@homestore/persistence';
 import { ConsumerGroups as Names } from '../src/consumer-groups';
@@ -73,9 +72,9 @@ async function tokenIssuer() {
 
 describe('order service (real Kafka and PostgreSQL)', () => {
   const database = `hs_order_${randomUUID().slice(0, 8)}`;
-  const kafka = createKafka('order-test', BROKERS);
+  const kafka = testDriver('order-test');
   let issuer: Awaited<ReturnType<typeof tokenIssuer>>;
-  let producer: Producer;
+  let producer: KafkaProducer;
   let app: INestApplication | undefined;
   let base: string;
   const alice = randomUUID();
@@ -103,15 +102,16 @@ describe('order service (real Kafka and PostgreSQL)', () => {
   /** Publishes events to their real topics, as their producers' relays would. */
   const publish = async <D extends EventDefinition>(definition: D, ...payloads: PayloadOf<D>[]): Promise<EventEnvelope[]> => {
     const envelopes = payloads.map((payload) => buildEnvelope(definition.producer, { definition, payload }, newContext()));
-    await producer.send({
-      topic: definition.topic,
-      acks: -1,
-      messages: envelopes.map((e) => ({
-        key: (e.payload as Record<string, string>)[definition.keyField],
-        value: JSON.stringify(e),
-        headers: { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId },
-      })),
-    });
+    await producer.send([
+      {
+        topic: definition.topic,
+        messages: envelopes.map((e) => ({
+          key: (e.payload as Record<string, string>)[definition.keyField],
+          value: JSON.stringify(e),
+          headers: { [EnvelopeHeaders.eventType]: e.eventType, [EnvelopeHeaders.eventId]: e.eventId },
+        })),
+      },
+    ]);
     return envelopes;
   };
 
@@ -172,7 +172,7 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     await ensureTopics(kafka, ALL_TOPICS.map((topic) => ({ topic, numPartitions: 6 })));
     // The topics hold other runs' events: this run's groups start at their current ends (the rebuild reads them all).
     await startGroupsAtTheEnd(kafka, GROUP_PREFIX, groupsOf('order'));
-    producer = createProducer(kafka);
+    producer = kafka.producer();
     await producer.connect();
     await startApp();
     await publish(ProductChanged, product(washer, 2, 1000, 800), product(washer, 1, 5), product(fridge, 1, 2000));
@@ -619,13 +619,13 @@ describe('order service (real Kafka and PostgreSQL)', () => {
     const rebuildDb = new DataSource({ type: 'postgres', url: databaseUrl(SERVER_URL, database) });
     await rebuildDb.initialize();
     try {
-      const result = await rebuildMyPage({ dataSource: rebuildDb, kafka, group: ConsumerGroups.myPage });
+      const result = await rebuildMyPage({ dataSource: rebuildDb, driver: kafka, group: ConsumerGroups.myPage });
       expect(result.events).toBeGreaterThanOrEqual(rebuilt.length);
       expect(await new MyPageStore().find(rebuildDb.manager, rebuilt)).toEqual(live);
       // The live group carries on from where the rebuild ended.
       const admin = kafka.admin();
       await admin.connect();
-      const committed = await admin.fetchOffsets({ groupId: ConsumerGroups.myPage, topics: MYPAGE_TOPICS });
+      const committed = await admin.groupOffsets(ConsumerGroups.myPage, MYPAGE_TOPICS);
       await admin.disconnect();
       expect(committed.map((t) => [t.topic, t.partitions.map((p) => p.offset).sort()])).toEqual(
         MYPAGE_TOPICS.map((topic) => [topic, result.ends[topic].map((p) => p.offset).sort()]),

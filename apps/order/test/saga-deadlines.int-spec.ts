@@ -23,7 +23,7 @@ describe('order saga deadlines (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     await issuer.start();
     token = await issuer.token(customer);
-    await createTopics(publisher.kafka, [...ALL_TOPICS]);
+    await createTopics(publisher.driver, [...ALL_TOPICS]);
     await publisher.connect();
     shop = await startApp('order', OrderConfig, (c) => OrderModule.register(c), {
       DATABASE_NAME: database,
@@ -46,7 +46,7 @@ describe('order saga deadlines (real Kafka and PostgreSQL)', () => {
   const place = () =>
     call(shop.base, 'POST', '/orders', token, { items: [{ productId: washer, quantity: 1 }], deliveryAddress: 'Seoul', deliveryPhone: '010', payment: { method: 'card', cardToken: 'tok_ok' } });
   const orderOf = async (id: string) => (await call(shop.base, 'GET', `/orders/${id}`, token)).body;
-  const orderEvents = async (id: string) => (await readWholeTopic(publisher.kafka, Topics.Order)).map((m) => decodeEnvelope(m.value)).filter((e) => e.orderId === id);
+  const orderEvents = async (id: string) => (await readWholeTopic(publisher.driver, Topics.Order)).map((m) => decodeEnvelope(m.value)).filter((e) => e.orderId === id);
 
   it('cancels an order whose payment never answered, as a customer cancel would, and says why; the late payment is then paid back', async () => {
     const [orderId] = cancelLater;

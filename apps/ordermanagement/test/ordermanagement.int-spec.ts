@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { Consumer, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventDefinition, EventEnvelope, OrderCanceled, PaymentApproved, PayloadOf, Topics } from '@homestore/events';
-import { inLanes, setGroupOffsets } from '@homestore/messaging';
+import { inLanes, KafkaDriver, watchFromNow } from '@homestore/messaging';
 import { inUnitOfWork, UnitOfWork } from '@homestore/persistence';
 import { call as callApp, createTopics, dropDatabase, eventually, startApp, TestIssuer, TestPublisher, walkPages } from '@homestore/testing';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
@@ -29,26 +28,14 @@ interface Seen {
 }
 
 /** Collects every message published to the watched topics from now on (starting at their current ends). */
-async function watchTopics(kafka: Kafka, seen: Seen[]): Promise<Consumer> {
-  await createTopics(kafka, [...WATCHED, Topics.Payment, Topics.Order]);
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = Object.fromEntries(
-    await Promise.all(WATCHED.map(async (topic) => [topic, (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }))])),
-  );
-  await admin.disconnect();
-  const groupId = `ordermanagement-test-watch-${randomUUID()}`;
-  await setGroupOffsets(kafka, groupId, ends);
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: WATCHED });
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+async function watchTopics(driver: KafkaDriver, seen: Seen[]): Promise<{ stop: () => Promise<void> }> {
+  await createTopics(driver, [...WATCHED, Topics.Payment, Topics.Order]);
+  return watchFromNow(driver, WATCHED, ({ topic, messages }) => {
+    for (const message of messages) {
+      const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, String(v)]));
       seen.push({ topic, key: message.key?.toString() ?? '', headers, event: JSON.parse(message.value!.toString()) });
-    },
+    }
   });
-  return consumer;
 }
 
 describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
@@ -57,7 +44,7 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
   const issuer = new TestIssuer();
   const publisher = new TestPublisher();
   const seen: Seen[] = [];
-  let watcher: Consumer;
+  let watcher: { stop: () => Promise<void> };
   let app: INestApplication;
   let base: string;
   let close: () => Promise<void>;
@@ -102,14 +89,14 @@ describe('ordermanagement — the store (real Kafka and PostgreSQL)', () => {
     store = await issuer.token(randomUUID(), 'store');
     customer = await issuer.token(randomUUID(), 'customer');
     await publisher.connect();
-    watcher = await watchTopics(publisher.kafka, seen);
+    watcher = await watchTopics(publisher.driver, seen);
     ({ app, base, close } = await start({ DATABASE_NAME: database }));
   });
 
   afterAll(async () => {
     await close?.();
     await publisher.disconnect();
-    await watcher?.disconnect();
+    await watcher?.stop();
     await issuer.stop();
     await dropDatabase(database);
     await dropDatabase(autoDatabase);

@@ -60,7 +60,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
   /** Everything published for the order so far (once the outbox has drained). */
   const paymentEvents = async (orderId: string) => {
     await outboxDrained(app.get(DataSource));
-    return eventsOfKey(publisher.kafka, Topics.Payment, orderId);
+    return eventsOfKey(publisher.driver, Topics.Payment, orderId);
   };
   /** Waits until the payment consumer has handled (or skipped as a duplicate) these events. */
   const handled = (...events: EventEnvelope[]) =>
@@ -85,7 +85,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
   /** Each order's events on the payment topic, in the order published (once the outbox has drained): [type, cause]. */
   const paymentEventsOf = async (orders: OrderPlacedPayload[]) => {
     await outboxDrained(app.get(DataSource));
-    const messages = await readWholeTopic(publisher.kafka, Topics.Payment);
+    const messages = await readWholeTopic(publisher.driver, Topics.Payment);
     const byOrder = new Map(orders.map((o) => [o.orderId, [] as [string, string | undefined][]]));
     for (const m of messages) {
       const event = JSON.parse(m.value!.toString()) as EventEnvelope<{ cause?: string }>;
@@ -103,7 +103,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     await issuer.start();
     await publisher.connect();
-    await createTopics(publisher.kafka, [Topics.Order, Topics.Store, Topics.Payment, Topics.Mileage]);
+    await createTopics(publisher.driver, [Topics.Order, Topics.Store, Topics.Payment, Topics.Mileage]);
     ({ app, base, close } = await startApp('payment', PaymentConfig, (c) => PaymentModule.register(c), { DATABASE_NAME: database, AUTH_JWKS_URL: issuer.jwksUrl }));
     storeToken = await issuer.token(randomUUID(), 'store');
   });
@@ -463,7 +463,7 @@ describe('payment service (real Kafka and PostgreSQL)', () => {
     // Decided in runs, each payment event still names the order or store event that caused it, with its correlation.
     const byId = new Map(causes.map((e) => [e.eventId, e]));
     const ours = new Set(orders.map((o) => o.orderId));
-    const facts = (await readWholeTopic(publisher.kafka, Topics.Payment)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope).filter((e) => ours.has(e.orderId!));
+    const facts = (await readWholeTopic(publisher.driver, Topics.Payment)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope).filter((e) => ours.has(e.orderId!));
     expect(facts.length).toBeGreaterThanOrEqual(orders.length);
     for (const fact of facts) expect(byId.get(fact.causationId)).toMatchObject({ correlationId: fact.correlationId, payload: { orderId: fact.orderId } });
   });

@@ -6,14 +6,14 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, JWK } from 'jose';
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { readWholeTopic } from '@homestore/testing';
+import type { ConsumedMessage } from '@homestore/messaging';
+import { readWholeTopic, testDriver } from '@homestore/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { TokenVerifier } from '@homestore/auth';
 import { decodeEnvelope, decodeEvent, EventDefinition, Topics, UserProfileUpdated, UserRegistered } from '@homestore/events';
 import { eventFixture } from '../../../libs/events/testing/fixtures';
-import { createKafka, ensureTopics } from '@homestore/messaging';
+import { ensureTopics } from '@homestore/messaging';
 import { configureHttp, loadConfig } from '@homestore/platform';
 import { databaseUrl } from '@homestore/persistence';
 import { AccessTokens } from '../src/access-tokens';
@@ -45,7 +45,7 @@ async function call(base: string, method: string, path: string, body?: unknown, 
 }
 
 
-function eventsOf<D extends EventDefinition>(messages: KafkaMessage[], definition: D, where: (payload: any) => boolean) {
+function eventsOf<D extends EventDefinition>(messages: ConsumedMessage[], definition: D, where: (payload: any) => boolean) {
   return messages
     .filter((m) => m.headers?.eventType?.toString() === definition.type)
     .map((m) => ({ message: m, event: decodeEvent(definition, decodeEnvelope(m.value)) }))
@@ -64,7 +64,7 @@ async function eventually<T>(what: string, probe: () => Promise<T>, ok: (v: T) =
 
 describe('user service (real Kafka and PostgreSQL)', () => {
   const database = `hs_user_${randomUUID().slice(0, 8)}`;
-  const kafka = createKafka('user-test', BROKERS);
+  const kafka = testDriver('user-test');
   const email = `kim.${randomUUID().slice(0, 8)}@example.com`;
   const account = { email, password: 'correct horse', name: 'Kim Minji', phone: '010-1234-5678' };
   let app: INestApplication;
@@ -187,12 +187,13 @@ describe('user service (real Kafka and PostgreSQL)', () => {
   });
 
   it('lifts the throttle when its window ends', async () => {
-    const shortWindow = await startUserApp(database, { LOGIN_FAILURE_WINDOW_SECONDS: '1' });
+    // Long enough for six password checks (argon2, slow on purpose) on a busy machine: a 1 s window could end before the sixth.
+    const shortWindow = await startUserApp(database, { LOGIN_FAILURE_WINDOW_SECONDS: '4' });
     try {
       const attempt = (password: string) => call(shortWindow.base, 'POST', '/auth/login', { email, password }, { 'x-forwarded-for': '192.0.2.44' });
       for (let i = 0; i < 5; i++) expect((await attempt('wrong guess!')).status).toBe(401);
       expect((await attempt(account.password)).status).toBe(429);
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 4500));
       expect((await attempt(account.password)).status).toBe(200);
     } finally {
       await shortWindow.app.close();

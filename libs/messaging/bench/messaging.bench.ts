@@ -11,15 +11,15 @@ import { cpus, totalmem } from 'node:os';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { inUnitOfWork } from '@homestore/persistence';
-import { createProducer, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '../src';
-import { createTopic, dropDatabase, eventually, header, newMetrics, outcomes, readTopic, testDatabase, testEvent, testKafka } from '../test/support';
+import { ensureTopics, EventConsumer, Outbox, OutboxRelay } from '../src';
+import { createTopic, dropDatabase, eventually, header, newMetrics, outcomes, readTopic, testDatabase, testEvent, testDriver } from '../test/support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const PARTITIONS = 6;
 
-const kafka = testKafka('bench');
+const kafka = testDriver('bench');
 const stamp = Date.now().toString(36);
 const db = `hs_bench_${stamp}`;
 const rawTopic = `bench.raw.${stamp}`;
@@ -38,7 +38,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function rawSendRate(): Promise<number> {
-  const producer = createProducer(kafka);
+  const producer = kafka.producer();
   await producer.connect();
   // Messages shaped like the relay's: the same envelope size, key and headers.
   const template = (i: number) => {
@@ -47,7 +47,7 @@ async function rawSendRate(): Promise<number> {
   };
   const batches = Array.from({ length: Math.ceil(EVENTS / 1000) }, (_, b) => Array.from({ length: Math.min(1000, EVENTS - b * 1000) }, (_, i) => template(b * 1000 + i)));
   const started = performance.now();
-  for (const messages of batches) await producer.sendBatch({ acks: -1, topicMessages: [{ topic: rawTopic, messages }] });
+  for (const messages of batches) await producer.send([{ topic: rawTopic, messages }]);
   const elapsed = performance.now() - started;
   await producer.disconnect();
   return rate(EVENTS, elapsed);
@@ -63,7 +63,7 @@ async function prefillOutbox(ds: DataSource): Promise<void> {
 
 async function relayDrainRate(ds: DataSource): Promise<number> {
   await prefillOutbox(ds);
-  const producer = createProducer(kafka);
+  const producer = kafka.producer();
   await producer.connect();
   const relay = new OutboxRelay(ds, producer, newMetrics(), { batchSize: 1000, pollIntervalMs: 60_000 });
   const started = performance.now();
@@ -78,11 +78,11 @@ async function relayDrainRate(ds: DataSource): Promise<number> {
 }
 
 async function consumeRate(ds: DataSource): Promise<number> {
-  const producer = createProducer(kafka);
+  const producer = kafka.producer();
   await producer.connect();
   const metrics = newMetrics();
   const consumer = new EventConsumer({
-    kafka,
+    driver: kafka,
     dataSource: ds,
     producer,
     metrics,
@@ -104,7 +104,7 @@ async function steadyLatency(ds: DataSource): Promise<{ p50: number; p99: number
   const steadyTopic = `${topic}.steady`;
   await ensureTopics(kafka, [{ topic: steadyTopic, numPartitions: PARTITIONS, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }]);
   const Steady = testEvent(steadyTopic);
-  const producer = createProducer(kafka);
+  const producer = kafka.producer();
   await producer.connect();
   const relay = new OutboxRelay(ds, producer, newMetrics(), { batchSize: 1000, pollIntervalMs: 500 });
   await relay.start();
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     await dropDatabase(db);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [rawTopic, topic, `${topic}.steady`] }).catch(() => undefined);
+    await admin.deleteTopics([rawTopic, topic, `${topic}.steady`]).catch(() => undefined);
     await admin.disconnect();
   }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaDriver } from './driver/port';
 import type { MessagingMetrics } from './metrics';
 
 /**
@@ -16,19 +16,19 @@ import type { MessagingMetrics } from './metrics';
 export class ConsumerLagSampler {
   private readonly logger = new Logger(ConsumerLagSampler.name);
   private readonly groups = new Map<string, string[]>();
-  private readonly admin: Admin;
+  private readonly admin: KafkaAdmin;
   private connected = false;
   private failing = false;
   private timer?: NodeJS.Timeout;
   private sampling?: Promise<void>;
 
   constructor(
-    kafka: Kafka,
+    driver: KafkaDriver,
     private readonly metrics: MessagingMetrics,
     private readonly intervalMs: number,
   ) {
-    // One try per request: a failed sample is simply taken again at the next tick.
-    this.admin = kafka.admin({ retry: { retries: 0 } });
+    // Its requests are tried once (the drivers' admin clients do not retry): a failed sample is taken again at the next tick.
+    this.admin = driver.admin();
   }
 
   /** Samples this group's lag on these topics from now on (from the first sample, even before it has joined). */
@@ -61,9 +61,9 @@ export class ConsumerLagSampler {
         this.connected = true;
       }
       const topics = [...new Set([...this.groups.values()].flat())];
-      const ends = new Map(await Promise.all(topics.map(async (topic) => [topic, await this.admin.fetchTopicOffsets(topic)] as const)));
+      const ends = new Map(await Promise.all(topics.map(async (topic) => [topic, await this.admin.topicOffsets(topic)] as const)));
       for (const [group, groupTopics] of this.groups) {
-        for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId: group, topics: groupTopics })) {
+        for (const { topic, partitions } of await this.admin.groupOffsets(group, groupTopics)) {
           const endOf = new Map((ends.get(topic) ?? []).map((p) => [p.partition, p]));
           for (const { partition, offset } of partitions) {
             const end = endOf.get(partition);

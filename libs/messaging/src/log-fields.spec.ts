@@ -5,7 +5,7 @@ import { logLevel } from 'kafkajs';
 import type { EventEnvelope } from '@homestore/events';
 import { createServiceLogger, SpanKind, spanContextFrom, startSpan } from '@homestore/platform';
 import { contextOf } from './consumer/steps/correlation';
-import { kafkajsLogCreator } from './kafka';
+import { kafkajsLogCreator } from './driver/kafkajs';
 import { runInContext } from './message-context';
 import { requestContext } from './nest/request-context.middleware';
 

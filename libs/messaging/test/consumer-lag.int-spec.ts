@@ -1,6 +1,5 @@
-import { Kafka, logLevel, Producer } from 'kafkajs';
-import { ConsumerLagSampler, createProducer, MessagingMetrics, setGroupOffsets } from '../src';
-import { createTopic, eventually, newMetrics, testKafka, unique } from './support';
+import { ConsumerLagSampler, driverFromEnv, KafkaDriver, KafkaProducer, MessagingMetrics } from '../src';
+import { createTopic, eventually, newMetrics, testDriver, unique } from './support';
 
 /** A group's lag over every partition of its topics, as the gauge holds it (NaN before any sample). */
 async function lagOf(metrics: MessagingMetrics, group: string): Promise<number> {
@@ -11,12 +10,12 @@ async function lagOf(metrics: MessagingMetrics, group: string): Promise<number> 
 const failures = async (metrics: MessagingMetrics): Promise<number> => (await metrics.lagSampleFailures.get()).values[0]?.value ?? 0;
 
 describe('consumer lag read from the broker on a timer (real Kafka)', () => {
-  const kafka = testKafka();
-  let producer: Producer;
+  const kafka = testDriver('test');
+  let producer: KafkaProducer;
   const samplers: ConsumerLagSampler[] = [];
 
   beforeAll(async () => {
-    producer = createProducer(kafka);
+    producer = kafka.producer();
     await producer.connect();
   });
 
@@ -25,12 +24,12 @@ describe('consumer lag read from the broker on a timer (real Kafka)', () => {
     await producer.disconnect();
   });
 
-  const sampler = (metrics: MessagingMetrics, intervalMs: number, client: Kafka = kafka): ConsumerLagSampler => {
+  const sampler = (metrics: MessagingMetrics, intervalMs: number, client: KafkaDriver = kafka): ConsumerLagSampler => {
     const s = new ConsumerLagSampler(client, metrics, intervalMs);
     samplers.push(s);
     return s;
   };
-  const publish = (topic: string, key: string) => producer.send({ topic, acks: -1, messages: [{ key, value: '{}' }] });
+  const publish = (topic: string, key: string) => producer.send([{ topic, messages: [{ key, value: '{}' }] }]);
 
   it('counts what a group that never ran would have to read, and what arrives after its committed offsets, growing tick by tick', async () => {
     const topic = unique('test.lag');
@@ -48,16 +47,14 @@ describe('consumer lag read from the broker on a timer (real Kafka)', () => {
       await eventually(`a lag of ${n}`, () => lagOf(metrics, never), (l) => l === n);
     }
     // The other group had committed up to the end of both partitions, then stopped: only what comes next is its lag.
-    const ends = await (async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        return await admin.fetchTopicOffsets(topic);
-      } finally {
-        await admin.disconnect();
-      }
-    })();
-    await setGroupOffsets(kafka, behind, { [topic]: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.topicOffsets(topic);
+      await admin.setGroupOffsets(behind, ends.map((p) => ({ topic, partition: p.partition, offset: p.high })));
+    } finally {
+      await admin.disconnect();
+    }
     await eventually('the committed group at 0', () => lagOf(metrics, behind), (l) => l === 0);
     for (let n = 1; n <= 3; n++) {
       await publish(topic, `more-${n}`);
@@ -68,7 +65,7 @@ describe('consumer lag read from the broker on a timer (real Kafka)', () => {
   });
 
   it('never throws when the broker cannot answer: the failure is counted and the last figures stay', async () => {
-    const away = new Kafka({ clientId: 'away', brokers: ['127.0.0.1:1'], retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+    const away = driverFromEnv('away', { ...process.env, KAFKA_BROKERS: '127.0.0.1:1' });
     const unreachable = newMetrics();
     const lost = sampler(unreachable, 100, away);
     lost.watch('some-group', ['some.topic']);

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { Client, type PoolClient } from 'pg';
 import { databaseUrl, poolOf } from '@homestore/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateStore } from '@homestore/persistence';
 import { deadLetterTopic, EventEnvelope } from '@homestore/events';
-import { createKafka, DeadLetterHeaders, ensureTopics, EventConsumer, EventConsumerOptions, EventContext, MessagingMetrics } from '../src';
+import { DeadLetterHeaders, ensureTopics, EventConsumer, EventConsumerOptions, EventContext, KafkaDriver, KafkaProducer, MessagingMetrics } from '../src';
 import {
-  BROKERS,
   Behaviour,
   effectHandler,
   eventually,
@@ -22,7 +20,7 @@ import {
   testEvent,
   TestHappened,
   testEnvelope,
-  testKafka,
+  testDriver,
   unique,
 } from './support';
 
@@ -32,13 +30,13 @@ const transactionOf = async (ctx: EventContext): Promise<string> => (await ctx.g
 const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 };
 
 describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and PostgreSQL)', () => {
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   let sandbox: Sandbox;
   let db: string;
   let ds: DataSource;
   let topic: string;
   let group: string;
-  let producer: Producer;
+  let producer: KafkaProducer;
 
   beforeEach(async () => {
     sandbox = await openSandbox('consumer', 1);
@@ -51,21 +49,20 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
   const envelope = (seq: number, behaviour: Behaviour = 'ok', overrides: Partial<EventEnvelope> = {}) => testEnvelope('k', seq, behaviour, overrides);
 
   async function send(...values: (EventEnvelope | string | object)[]): Promise<void> {
-    await producer.send({
+    await producer.send([{
       topic,
-      acks: -1,
       messages: values.map((v) => ({
         key: 'k',
         value: typeof v === 'string' ? v : JSON.stringify(v),
         headers: { eventType: (v as EventEnvelope).eventType ?? 'garbage', origin: 'test' },
       })),
-    });
+    }]);
   }
 
   async function start(overrides: Partial<EventConsumerOptions> = {}, handle = effectHandler('in-process')): Promise<{ consumer: EventConsumer; metrics: MessagingMetrics }> {
     const metrics = newMetrics();
     const consumer = new EventConsumer({
-      kafka,
+      driver: kafka,
       dataSource: ds,
       producer,
       metrics,
@@ -84,7 +81,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
   async function committedOffset(): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();
-    const [{ partitions }] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const [{ partitions }] = await admin.groupOffsets(group, [topic]);
     await admin.disconnect();
     return Number(partitions[0].offset);
   }
@@ -92,7 +89,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
   async function endOffset(t: string): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(t);
+    const offsets = await admin.topicOffsets(t);
     await admin.disconnect();
     return offsets.reduce((sum, p) => sum + Number(p.high), 0);
   }
@@ -131,7 +128,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     const other = { ...testEvent(topic), type: 'OtherHappened' };
     const { metrics } = await start({ contract: [testEvent(topic), other] });
     // Not even JSON: read, it would be dead-lettered; the header says it is an event this group does not handle.
-    await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'not json at all', headers: { eventType: 'OtherHappened' } }] });
+    await producer.send([{ topic, messages: [{ key: 'k', value: 'not json at all', headers: { eventType: 'OtherHappened' } }] }]);
     await send(envelope(1));
     await eventually('the next event to take effect', effects, (e) => e.length === 1);
     await eventually('both offsets to be committed', committedOffset, (o) => o === 2);
@@ -309,7 +306,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
     };
     const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
     const sent = keys.flatMap((key) => Array.from({ length: 5 }, (_, seq) => testEnvelope(key, seq)));
-    await producer.send({ topic, acks: -1, messages: sent.map((e) => ({ key: (e.payload as { key: string }).key, value: JSON.stringify(e), headers: { eventType: e.eventType } })) });
+    await producer.send([{ topic, messages: sent.map((e) => ({ key: (e.payload as { key: string }).key, value: JSON.stringify(e), headers: { eventType: e.eventType } })) }]);
     const { metrics } = await start({}, async (event, ctx) => {
       const work = ctx.getWork();
       const { key } = (event as TestHappened).payload;
@@ -343,15 +340,13 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
   });
 
   it('does not commit past a message whose dead letter cannot be written, and writes it once it can', async () => {
-    // A client that gives up quickly, so the test sees several failed dead-letter attempts.
-    const impatient: Kafka = createKafka('impatient', BROKERS);
-    const dlqProducer = impatient.producer({ allowAutoTopicCreation: false, retry: { retries: 0 }, createPartitioner: Partitioners.DefaultPartitioner });
+    const dlqProducer = kafka.producer();
     await dlqProducer.connect();
     try {
       const { metrics } = await start({ producer: dlqProducer });
       const admin = kafka.admin();
       await admin.connect();
-      await admin.deleteTopics({ topics: [deadLetterTopic(topic, group)] });
+      await admin.deleteTopics([deadLetterTopic(topic, group)]);
       await send(envelope(1, 'always-fail'), envelope(2));
       await new Promise((r) => setTimeout(r, 3000));
       expect(await committedOffset()).toBe(-1);
@@ -392,15 +387,16 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
   });
 
   it('commits the offsets of many fetches in one request per interval, and what is left when it stops', async () => {
-    // The group's own kafkajs consumer, watched for its offset commits.
+    // The group's own consumer, watched for its offset commits.
     const commits: number[] = [];
-    const watched = Object.create(kafka) as Kafka;
-    watched.consumer = (config) => {
-      const consumer = kafka.consumer(config);
-      consumer.on(consumer.events.COMMIT_OFFSETS, () => commits.push(Date.now()));
+    const watched = Object.create(kafka) as KafkaDriver;
+    watched.consumer = (options) => {
+      const consumer = kafka.consumer(options);
+      const commit = consumer.commit.bind(consumer);
+      consumer.commit = (offsets) => commit(offsets).then(() => void commits.push(Date.now()));
       return consumer;
     };
-    await start({ kafka: watched, commitIntervalMs: 5000, fetchLingerMs: 0 });
+    await start({ driver: watched, commitIntervalMs: 5000, fetchLingerMs: 0 });
     // Eight events 100 ms apart, a fetch (and a transaction) each: the first is committed at once (nothing was for
     // the interval), the seven after it wait for the interval to end and go in one request.
     for (let seq = 1; seq <= 8; seq++) {
@@ -426,7 +422,7 @@ describe('event consumer: inbox, retries, dead letters, offsets (real Kafka and 
 describe('event consumer: the partitions of one fetch share a transaction (real Kafka and PostgreSQL)', () => {
   const PARTITIONS = 6;
   const KEYS = Array.from({ length: 12 }, (_, i) => `key-${i}`);
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   let sandbox: Sandbox;
 
   beforeEach(async () => (sandbox = await openSandbox('consumer-parts', PARTITIONS)));
@@ -434,18 +430,14 @@ describe('event consumer: the partitions of one fetch share a transaction (real 
 
   async function backlog(poison?: { key: string; seq: number }): Promise<EventEnvelope[]> {
     const sent = KEYS.flatMap((key) => Array.from({ length: 10 }, (_, seq) => testEnvelope(key, seq, poison?.key === key && poison.seq === seq ? 'always-fail' : 'ok')));
-    await sandbox.producer.send({
-      topic: sandbox.topic,
-      acks: -1,
-      messages: sent.map((e) => ({ key: (e.payload as { key: string }).key, value: JSON.stringify(e) })),
-    });
+    await sandbox.producer.send([{ topic: sandbox.topic, messages: sent.map((e) => ({ key: (e.payload as { key: string }).key, value: JSON.stringify(e) })) }]);
     return sent;
   }
 
   async function start(handle: EventConsumerOptions['handlers'][number]['handle']): Promise<{ consumer: EventConsumer; metrics: MessagingMetrics }> {
     const metrics = newMetrics();
     const consumer = new EventConsumer({
-      kafka,
+      driver: kafka,
       dataSource: sandbox.ds,
       producer: sandbox.producer,
       metrics,
@@ -477,7 +469,7 @@ describe('event consumer: the partitions of one fetch share a transaction (real 
     expect(await outcomes(metrics)).toEqual({ handled: sent.length });
     const admin = kafka.admin();
     await admin.connect();
-    for (const o of await admin.fetchTopicOffsets(sandbox.topic)) if (Number(o.high) > 0) partitions.add(o.partition);
+    for (const o of await admin.topicOffsets(sandbox.topic)) if (Number(o.high) > 0) partitions.add(o.partition);
     await admin.disconnect();
     // One transaction per partition's run would be at least as many as the partitions holding events.
     expect(partitions.size).toBeGreaterThan(2);

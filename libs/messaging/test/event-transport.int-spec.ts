@@ -7,7 +7,7 @@ import { deadLetterTopic, EventEnvelope } from '@homestore/events';
 import { inUnitOfWork } from '@homestore/persistence';
 import { DatabaseModule, loadConfig, PlatformModule, ServiceConfig } from '@homestore/platform';
 import { CreateMessagingTables1763800000000, DeadLetterHeaders, EventConsumer, EventContext, EventTransport, MessagingModule, Outbox, PermanentError } from '../src';
-import { createTopic, dropDatabase, eventually, header, readTopic, testEvent, TestHappened, testKafka, unique } from './support';
+import { createTopic, dropDatabase, eventually, header, readTopic, testEvent, TestHappened, testDriver, unique } from './support';
 
 const topic = unique('test.module');
 const TestHappenedHere = testEvent(topic);
@@ -57,7 +57,7 @@ class RaiseController {
 class RecorderModule {}
 
 describe('EventTransport in a Nest app: @EventPattern handlers, errors, two groups, health, metrics, shutdown', () => {
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   const db = unique('hs_module');
   let app: INestApplication;
   let base: string;

@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from '../src';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { databaseUrl, inUnitOfWork } from '@homestore/persistence';
@@ -17,20 +17,20 @@ import {
   spawnWorker,
   testEnvelope,
   testEvent,
-  testKafka,
+  testDriver,
   unique,
 } from './support';
 
 const RELAY = { batchSize: 100, pollIntervalMs: 200 };
 
 describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   const outbox = new Outbox('test');
   let sandbox: Sandbox;
   let db: string;
   let ds: DataSource;
   let topic: string;
-  let producer: Producer;
+  let producer: KafkaProducer;
   const event = () => testEvent(topic);
 
   beforeEach(async () => {
@@ -225,7 +225,7 @@ describe('transactional outbox and relay (real Kafka and PostgreSQL)', () => {
 
     const group = unique('test-group');
     const metrics = newMetrics();
-    const consumer = new EventConsumer({ kafka, dataSource: ds, producer, metrics, group, handlers: [{ definition: event(), handle: effectHandler('consumer') }] });
+    const consumer = new EventConsumer({ driver: kafka, dataSource: ds, producer, metrics, group, handlers: [{ definition: event(), handle: effectHandler('consumer') }] });
     sandbox.running.push(consumer);
     await consumer.start();
     {

@@ -1,20 +1,20 @@
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from '../src';
 import type { DataSource } from 'typeorm';
-import { createProducer, EventConsumer, EventContext } from '../src';
-import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, testDatabase, testEnvelope, testEvent, TestHappened, testKafka, unique } from './support';
+import { EventConsumer, EventContext } from '../src';
+import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, testDatabase, testEnvelope, testEvent, TestHappened, testDriver, unique } from './support';
 
 describe('one consumer group across instances joining and leaving (real Kafka and PostgreSQL)', () => {
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   const db = unique('hs_rebalance');
   const topic = unique('test.rebalance');
   const group = unique('group');
   let ds: DataSource;
-  let producer: Producer;
+  let producer: KafkaProducer;
 
   beforeAll(async () => {
     ds = await testDatabase(db, 20);
     await createTopic(kafka, topic, 6);
-    producer = createProducer(kafka);
+    producer = kafka.producer();
     await producer.connect();
   });
 
@@ -34,7 +34,7 @@ describe('one consumer group across instances joining and leaving (real Kafka an
       await new Promise((r) => setTimeout(r, 3));
       await record(event, ctx);
     };
-    return new EventConsumer({ kafka, dataSource: ds, producer, metrics: newMetrics(), group, handlers: [{ definition: testEvent(topic), handle }] });
+    return new EventConsumer({ driver: kafka, dataSource: ds, producer, metrics: newMetrics(), group, handlers: [{ definition: testEvent(topic), handle }] });
   }
 
   it('handles 1,000 events over 100 keys exactly once in effect, in order per key, while a third instance joins and leaves', async () => {
@@ -49,7 +49,7 @@ describe('one consumer group across instances joining and leaving (real Kafka an
 
     // Sent in three waves (seq 0-3, 4-6, 7-9) so that the third instance surely joins, takes a share and
     // leaves while events are still flowing.
-    const wave = (from: number, to: number) => producer.send({ topic, acks: -1, messages: messages.slice(from * keys.length, to * keys.length) });
+    const wave = (from: number, to: number) => producer.send([{ topic, messages: messages.slice(from * keys.length, to * keys.length) }]);
     const count = async (worker?: string) =>
       Number((await ds.query(`SELECT count(*) AS n FROM effects WHERE $1::text IS NULL OR worker = $1`, [worker ?? null]))[0].n);
 

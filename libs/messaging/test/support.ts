@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { IsIn, IsInt, IsString, IsUUID, Min } from 'class-validator';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent, EventEnvelope, EventOf, Topic } from '@homestore/events';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/persistence';
-import { dropDatabase, eventually } from '@homestore/testing';
-import { CreateMessagingTables1763800000000, createKafka, createProducer, ensureTopics, EventContext, MessagingMetrics } from '../src';
+import { dropDatabase, eventually, testDriver } from '@homestore/testing';
+import { ConsumedMessage, CreateMessagingTables1763800000000, ensureTopics, EventContext, KafkaDriver, KafkaProducer, MessagingMetrics } from '../src';
 
-export { dropDatabase, eventually };
+export { dropDatabase, eventually, testDriver };
 
 export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -85,12 +84,8 @@ export async function testDatabase(name: string, poolSize = 10): Promise<DataSou
   return ds;
 }
 
-export function testKafka(clientId = 'test'): Kafka {
-  return createKafka(clientId, BROKERS);
-}
-
-export async function createTopic(kafka: Kafka, topic: string, numPartitions: number): Promise<void> {
-  await ensureTopics(kafka, [{ topic, numPartitions }]);
+export async function createTopic(driver: KafkaDriver, topic: string, numPartitions: number): Promise<void> {
+  await ensureTopics(driver, [{ topic, numPartitions }]);
 }
 
 export function newMetrics(): MessagingMetrics {
@@ -116,20 +111,24 @@ export function effectHandler(worker: string, attempts = new Map<string, number>
 
 /** Reads every message of a topic from the beginning until `until` holds or the timeout passes. */
 export async function readTopic(
-  kafka: Kafka,
+  driver: KafkaDriver,
   topic: string,
-  until: (messages: KafkaMessage[]) => boolean,
+  until: (messages: ConsumedMessage[]) => boolean,
   timeoutMs = 20_000,
-): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: unique('reader'), maxWaitTimeInMs: 100, heartbeatInterval: 500 });
-  const messages: KafkaMessage[] = [];
+): Promise<ConsumedMessage[]> {
+  const consumer = driver.consumer({ groupId: unique('reader'), sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 500, minBytes: 1, maxWaitMs: 100 });
+  const messages: ConsumedMessage[] = [];
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe([topic]);
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   await consumer.run({
-    eachMessage: async ({ message }) => {
-      messages.push(message);
+    partitionsAtOnce: 1,
+    eachBatch: async (batch, control) => {
+      for (const message of batch.messages) {
+        messages.push(message);
+        control.resolveOffset(message.offset);
+      }
       if (until(messages)) resolveDone();
     },
   });
@@ -141,7 +140,7 @@ export async function readTopic(
   return messages;
 }
 
-export const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
+export const header = (m: ConsumedMessage, name: string) => m.headers[name]?.toString();
 
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -190,19 +189,19 @@ export interface Sandbox {
   db: string;
   ds: DataSource;
   topic: string;
-  producer: Producer;
+  producer: KafkaProducer;
   /** Relays and consumers to stop before the database goes. */
   running: { stop(): Promise<void> }[];
   close(): Promise<void>;
 }
 
 export async function openSandbox(name: string, partitions: number, poolSize = 10): Promise<Sandbox> {
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   const db = unique(`hs_${name}`);
   const topic = unique(`test.${name}`);
   const ds = await testDatabase(db, poolSize);
   await createTopic(kafka, topic, partitions);
-  const producer = createProducer(kafka);
+  const producer = kafka.producer();
   await producer.connect();
   const running: Sandbox['running'] = [];
   return {
@@ -220,7 +219,7 @@ export async function openSandbox(name: string, partitions: number, poolSize = 1
       const admin = kafka.admin();
       await admin.connect();
       const mine = (await admin.listTopics()).filter((t) => t === topic || t.startsWith(`${topic}.`));
-      await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+      await admin.deleteTopics(mine).catch(() => undefined);
       await admin.disconnect();
     },
   };

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { inUnitOfWork } from '@homestore/persistence';
 import { DatabaseModule, installTracing, loadConfig, PlatformModule, ServiceConfig, SpanKind, Tracing } from '@homestore/platform';
 import { CreateMessagingTables1763800000000, currentContext, EventTransport, MessagingModule, Outbox } from '../src';
-import { createTopic, dropDatabase, eventually, TestHappened, testEvent, testKafka, unique } from './support';
+import { createTopic, dropDatabase, eventually, TestHappened, testEvent, testDriver, unique } from './support';
 
 const topic = unique('test.tracing');
 const TestHappenedHere = testEvent(topic);
@@ -36,7 +36,7 @@ class Shop {
 class ShopModule {}
 
 describe('traces: a request, its outbox write, the relay publishing and the handling are one trace', () => {
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   const db = unique('hs_tracing');
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;

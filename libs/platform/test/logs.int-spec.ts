@@ -6,9 +6,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { IsString, IsUUID } from 'class-validator';
 import { defineEvent, EventOf, Topic } from '@homestore/events';
-import { CreateMessagingTables1763800000000, createKafka, EventTransport, MessagingModule } from '@homestore/messaging';
+import { CreateMessagingTables1763800000000, driverFromEnv, EventTransport, MessagingModule } from '@homestore/messaging';
 import { configureHttp, createServiceLogger, DatabaseModule, loadConfig, PlatformModule, ServiceConfig } from '@homestore/platform';
-import { BROKERS, createTopics, dropDatabase, eventually, forgetGroups, TestPublisher } from '@homestore/testing';
+import { createTopics, dropDatabase, eventually, forgetGroups, TestPublisher } from '@homestore/testing';
 
 const run = randomUUID().slice(0, 8);
 const topic = `test.logs.${run}` as Topic;
@@ -55,7 +55,7 @@ class ParcelModule {}
 describe('an app logs JSON lines that carry the ids of the request or event being handled (real Kafka and PostgreSQL)', () => {
   const database = `hs_test_logs_${run}`;
   const groupPrefix = `test-${run}.`;
-  const kafka = createKafka('logs-test', BROKERS);
+  const kafka = driverFromEnv('logs-test');
   const publisher = new TestPublisher();
   /** Everything the app wrote, line by line, as runService's logger writes it to stdout. */
   const output: string[] = [];
@@ -92,7 +92,7 @@ describe('an app logs JSON lines that carry the ids of the request or event bein
     await forgetGroups(kafka, groupPrefix);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.deleteTopics([topic]).catch(() => undefined);
     await admin.disconnect();
     await dropDatabase(database);
   });

@@ -5,7 +5,7 @@ import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createKafka } from '@homestore/messaging';
+import { driverFromEnv } from '@homestore/messaging';
 import { forgetGroups, shopGroups, startGroupsAtTheEnd } from '@homestore/testing';
 import { databaseUrl } from '@homestore/persistence';
 
@@ -72,7 +72,7 @@ describe('every app boots as its own process (real Kafka and PostgreSQL)', () =>
   let upstreams: Awaited<ReturnType<typeof readyUpstreams>>;
   // The apps consume in groups of this run's own (started at the topics' ends), never in a live shop's.
   const prefix = `boot-${randomUUID().slice(0, 8)}.`;
-  const kafka = createKafka('services-boot-test', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
+  const kafka = driverFromEnv('services-boot-test');
 
   beforeAll(async () => {
     upstreams = await readyUpstreams();

@@ -3,9 +3,8 @@
  * topics' current ends, and forgetting them afterwards. Shared by the apps' integration tests (startApp) and the
  * end-to-end shop.
  */
-import type { Kafka } from 'kafkajs';
 import { ALL_EVENTS, SUBSCRIPTIONS } from '@homestore/events';
-import { setGroupOffsets } from '@homestore/messaging';
+import type { KafkaDriver, PartitionOffset } from '@homestore/messaging';
 
 /** Every consumer group of the shop (libs/events' subscription list) with the topics it reads. */
 export function shopGroups(): Map<string, string[]> {
@@ -26,33 +25,31 @@ export function groupsOf(service: string): Map<string, string[]> {
  * groups (under `prefix`) start at the topics' current ends instead. Call it before the apps join them, once the
  * topics exist.
  */
-export async function startGroupsAtTheEnd(kafka: Kafka, prefix: string, groups: Map<string, string[]>): Promise<void> {
-  const admin = kafka.admin();
+export async function startGroupsAtTheEnd(driver: KafkaDriver, prefix: string, groups: Map<string, string[]>): Promise<void> {
+  const admin = driver.admin();
   await admin.connect();
-  const ends: Record<string, { partition: number; offset: string }[]> = {};
   try {
+    const ends = new Map<string, PartitionOffset[]>();
     for (const topic of new Set([...groups.values()].flat())) {
-      ends[topic] = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
+      ends.set(topic, (await admin.topicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high })));
     }
+    await Promise.all([...groups].map(([group, topics]) => admin.setGroupOffsets(`${prefix}${group}`, topics.flatMap((t) => ends.get(t)!))));
   } finally {
     await admin.disconnect();
   }
-  await Promise.all(
-    [...groups].map(([group, topics]) => setGroupOffsets(kafka, `${prefix}${group}`, Object.fromEntries(topics.map((t) => [t, ends[t]])))),
-  );
 }
 
 /** Leaves the broker as the run found it: every group named `<prefix>...` and its dead-letter topics (`<topic>.<prefix><group>.dlq`) go. */
-export async function forgetGroups(kafka: Kafka, prefix: string): Promise<void> {
+export async function forgetGroups(driver: KafkaDriver, prefix: string): Promise<void> {
   // An empty prefix would mean the real groups and every dead-letter topic of the shop.
   if (!prefix) throw new Error('forgetGroups needs the prefix of a run of its own');
-  const admin = kafka.admin();
+  const admin = driver.admin();
   await admin.connect();
   try {
-    const mine = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+    const mine = (await admin.listGroups()).filter((g) => g.startsWith(prefix));
     if (mine.length) await admin.deleteGroups(mine).catch(() => undefined);
     const dlqs = (await admin.listTopics()).filter((t) => t.includes(`.${prefix}`) && t.endsWith('.dlq'));
-    if (dlqs.length) await admin.deleteTopics({ topics: dlqs });
+    if (dlqs.length) await admin.deleteTopics(dlqs);
   } finally {
     await admin.disconnect();
   }

@@ -6,19 +6,24 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { exportJWK, SignJWT } from 'jose';
-import type { Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EnvelopeHeaders, EventDefinition, eventDefinition, EventEnvelope, PayloadOf } from '@homestore/events';
-import { createKafka, createProducer, ensureTopics, EventTransport } from '@homestore/messaging';
+import { ConsumedMessage, driverFromEnv, ensureTopics, EventTransport, KafkaDriver, ProducedMessage, readToEnd } from '@homestore/messaging';
 import { DataSource } from 'typeorm';
 import { configureHttp, loadConfig, ServiceConfig } from '@homestore/platform';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/persistence';
 import { forgetGroups, groupsOf, startGroupsAtTheEnd } from './consumer-groups';
 
 export * from './consumer-groups';
+export type { ConsumedMessage } from '@homestore/messaging';
 
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/** The Kafka driver of a test (KAFKA_CLIENT, KAFKA_BROKERS and the rest from the environment, as the apps'). */
+export function testDriver(clientId: string): KafkaDriver {
+  return driverFromEnv(clientId);
+}
 
 /** Signs access tokens as the user service would, and serves their public key as a JWKS. */
 export class TestIssuer {
@@ -76,10 +81,10 @@ export async function startApp<C extends ServiceConfig>(
   const ownGroups = env.CONSUMER_GROUP_PREFIX === undefined;
   const groupPrefix = env.CONSUMER_GROUP_PREFIX ?? `test-${randomUUID().slice(0, 8)}.`;
   const config = loadConfig(service, configClass, { ...process.env, NODE_ENV: 'test', PORT: '1', LOG_LEVEL: 'error', ...env, CONSUMER_GROUP_PREFIX: groupPrefix });
-  const kafka = createKafka(`${service}-test-groups`, config.KAFKA_BROKERS);
-  const forget = () => (ownGroups ? forgetGroups(kafka, groupPrefix) : Promise.resolve());
+  const driver = testDriver(`${service}-test-groups`);
+  const forget = () => (ownGroups ? forgetGroups(driver, groupPrefix) : Promise.resolve());
   try {
-    if (ownGroups) await startGroupsAtTheEnd(kafka, groupPrefix, groupsOf(service));
+    if (ownGroups) await startGroupsAtTheEnd(driver, groupPrefix, groupsOf(service));
     const builder = Test.createTestingModule({ imports: [register(config)] });
     for (const [token, value] of overrides) builder.overrideProvider(token).useValue(value);
     const moduleRef = await builder.compile();
@@ -146,7 +151,7 @@ export async function walkPages<T>(
 }
 
 /** A Kafka message of an event as its producer's relay writes it: keyed, with the envelope headers. */
-function messageOf(definition: EventDefinition, envelope: EventEnvelope): Message {
+function messageOf(definition: EventDefinition, envelope: EventEnvelope): ProducedMessage {
   return {
     key: (envelope.payload as Record<string, string>)[definition.keyField],
     value: JSON.stringify(envelope),
@@ -156,8 +161,8 @@ function messageOf(definition: EventDefinition, envelope: EventEnvelope): Messag
 
 /** Publishes events as their producer's relay would: keyed, with the envelope headers. */
 export class TestPublisher {
-  readonly kafka: Kafka = createKafka('test-publisher', BROKERS);
-  private readonly producer: Producer = createProducer(this.kafka);
+  readonly driver: KafkaDriver = testDriver('test-publisher');
+  private readonly producer = this.driver.producer();
 
   connect(): Promise<void> {
     return this.producer.connect();
@@ -182,7 +187,7 @@ export class TestPublisher {
   }
 
   async send(definition: EventDefinition, envelope: EventEnvelope): Promise<void> {
-    await this.producer.send({ topic: definition.topic, acks: -1, messages: [messageOf(definition, envelope)] });
+    await this.producer.send([{ topic: definition.topic, messages: [messageOf(definition, envelope)] }]);
   }
 
   /**
@@ -190,13 +195,13 @@ export class TestPublisher {
    * topic and key keep the order given. Each event's contract comes from its eventType.
    */
   async sendTogether(...envelopes: EventEnvelope[]): Promise<void> {
-    const topics = new Map<string, Message[]>();
+    const topics = new Map<string, ProducedMessage[]>();
     for (const envelope of envelopes) {
       const definition = eventDefinition(envelope.eventType);
       if (!definition) throw new Error(`no event type ${envelope.eventType} in the contract`);
       topics.set(definition.topic, [...(topics.get(definition.topic) ?? []), messageOf(definition, envelope)]);
     }
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...topics].map(([topic, messages]) => ({ topic, messages })) });
+    await this.producer.send([...topics].map(([topic, messages]) => ({ topic, messages })));
   }
 
   /** Publishes a new event and returns its envelope. */
@@ -211,8 +216,8 @@ export class TestPublisher {
   }
 }
 
-export async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
-  await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: 6 })));
+export async function createTopics(driver: KafkaDriver, topics: string[]): Promise<void> {
+  await ensureTopics(driver, topics.map((topic) => ({ topic, numPartitions: 6 })));
 }
 
 export async function dropDatabase(name: string): Promise<void> {
@@ -250,40 +255,16 @@ export async function eventually<T>(what: string, probe: () => T | Promise<T>, o
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
 }
 
-export type { KafkaMessage };
-
 /** Every message on a topic from its first retained offset up to its current end, read with a throwaway group. */
-export async function readWholeTopic(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const ends = new Map(offsets.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
-  const messages: KafkaMessage[] = [];
-  if (!ends.size) return messages;
-  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`did not reach the end of ${topic}`)), 60_000);
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        messages.push(message);
-        if (Number(message.offset) + 1 >= (ends.get(partition) ?? 0)) ends.delete(partition);
-        if (!ends.size) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
+export async function readWholeTopic(driver: KafkaDriver, topic: string): Promise<ConsumedMessage[]> {
+  const messages: ConsumedMessage[] = [];
+  await readToEnd(driver, [topic], (batch) => void messages.push(...batch.messages));
   return messages;
 }
 
 /** Every event of one key (order or user) on a topic, up to the topic's current end. */
-export async function eventsOfKey(kafka: Kafka, topic: string, key: string): Promise<EventEnvelope[]> {
-  return (await readWholeTopic(kafka, topic)).filter((m) => m.key?.toString() === key).map((m) => JSON.parse(m.value!.toString()));
+export async function eventsOfKey(driver: KafkaDriver, topic: string, key: string): Promise<EventEnvelope[]> {
+  return (await readWholeTopic(driver, topic)).filter((m) => m.key?.toString() === key).map((m) => JSON.parse(m.value!.toString()));
 }
 
 /** Waits until the app's relay has published (and Kafka acknowledged) everything its transactions committed. */

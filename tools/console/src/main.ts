@@ -6,7 +6,7 @@
  *   CONSOLE_PORT   port (default: 8090, or the next free one up to 8109)
  *   KAFKA_BROKERS  the bus (default 127.0.0.1:9092)
  */
-import { createKafka } from '@homestore/messaging';
+import { driverFromEnv } from '@homestore/messaging';
 import { ConsoleAccess } from './access';
 import { startConsole } from './server';
 
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const host = process.env.CONSOLE_HOST || '127.0.0.1';
   const fixed = process.env.CONSOLE_PORT;
   if (fixed !== undefined && !/^\d{1,5}$/.test(fixed)) throw new Error(`CONSOLE_PORT must be a port number, not ${fixed}`);
-  const options = { kafka: createKafka('homestore-console', process.env.KAFKA_BROKERS || '127.0.0.1:9092'), access: ConsoleAccess.forHost(host) };
+  const options = { driver: driverFromEnv('homestore-console'), access: ConsoleAccess.forHost(host) };
   const ports = fixed ? [Number(fixed)] : Array.from({ length: TRIES }, (_, i) => FIRST_PORT + i);
   for (const port of ports) {
     try {

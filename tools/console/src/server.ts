@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { KafkaDriver } from '@homestore/messaging';
 import { ALL_TOPICS } from '@homestore/events';
 import { consumerLag, deadLetterTopics, followOrder, listDeadLetters, readTopic, replayDeadLetters } from '../../ops/src/operations';
 import { ConsoleAccess } from './access';
@@ -20,7 +20,7 @@ import { deadLetterView, messageView, timeline } from './views';
  *   GET  /api/orders/<orderId>/timeline   one order's saga as swimlanes
  */
 export interface ConsoleOptions {
-  kafka: Kafka;
+  driver: KafkaDriver;
   access: ConsoleAccess;
 }
 
@@ -28,34 +28,34 @@ const PAGE = readFileSync(join(__dirname, 'page.html'));
 
 class BadRequest extends Error {}
 
-type Route = (kafka: Kafka, match: RegExpExecArray, req: IncomingMessage, url: URL) => Promise<unknown>;
+type Route = (driver: KafkaDriver, match: RegExpExecArray, req: IncomingMessage, url: URL) => Promise<unknown>;
 
 const ROUTES: [method: string, path: RegExp, route: Route][] = [
   ['GET', /^\/api\/topics$/, async () => ({ topics: [...ALL_TOPICS].sort() })],
   [
     'GET',
     /^\/api\/topics\/([^/]+)$/,
-    async (kafka, [, topic], _req, url) => {
+    async (driver, [, topic], _req, url) => {
       if (!(ALL_TOPICS as readonly string[]).includes(topic)) throw new BadRequest(`${topic} is not a topic of the contract`);
       const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 20) || 20, 1), 500);
-      const records = (await readTopic(kafka, topic)).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+      const records = (await readTopic(driver, topic)).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
       return { topic, messages: records.slice(-limit).reverse().map(messageView) };
     },
   ],
-  ['GET', /^\/api\/groups$/, async (kafka) => ({ partitions: await consumerLag(kafka) })],
-  ['GET', /^\/api\/dead-letters$/, async (kafka) => ({ deadLetters: (await listDeadLetters(kafka, await deadLetterTopics(kafka))).map(deadLetterView) })],
+  ['GET', /^\/api\/groups$/, async (driver) => ({ partitions: await consumerLag(driver) })],
+  ['GET', /^\/api\/dead-letters$/, async (driver) => ({ deadLetters: (await listDeadLetters(driver, await deadLetterTopics(driver))).map(deadLetterView) })],
   [
     'POST',
     /^\/api\/dead-letters\/replay$/,
-    async (kafka, _match, req) => {
+    async (driver, _match, req) => {
       const { topic, partition, offset } = (await jsonBody(req)) as { topic?: unknown; partition?: unknown; offset?: unknown };
       if (typeof topic !== 'string' || !topic.endsWith('.dlq')) throw new BadRequest('topic must be a dead-letter topic (<topic>.<group>.dlq)');
       if (!Number.isInteger(partition) || typeof offset !== 'string' || !/^\d+$/.test(offset)) throw new BadRequest('partition (a number) and offset (a string of digits) are needed');
-      const replayed = await replayDeadLetters(kafka, topic, { offsets: [`${partition}:${offset}`] });
+      const replayed = await replayDeadLetters(driver, topic, { offsets: [`${partition}:${offset}`] });
       return { replayed: replayed.map(deadLetterView) };
     },
   ],
-  ['GET', /^\/api\/orders\/([\w-]{1,64})\/timeline$/, async (kafka, [, orderId]) => timeline(orderId, await followOrder(kafka, orderId))],
+  ['GET', /^\/api\/orders\/([\w-]{1,64})\/timeline$/, async (driver, [, orderId]) => timeline(orderId, await followOrder(driver, orderId))],
 ];
 
 async function jsonBody(req: IncomingMessage): Promise<unknown> {
@@ -73,7 +73,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function handle({ kafka, access }: ConsoleOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle({ driver, access }: ConsoleOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://console');
   if (req.method === 'GET' && url.pathname === '/') {
     // The page holds no data: it asks the API, which checks the caller.
@@ -89,7 +89,7 @@ async function handle({ kafka, access }: ConsoleOptions, req: IncomingMessage, r
   const refusal = await access.refusal(req);
   if (refusal) return send(res, refusal.status, refusal.body);
   try {
-    send(res, 200, await route(kafka, match!, req, url));
+    send(res, 200, await route(driver, match!, req, url));
   } catch (e) {
     if (e instanceof BadRequest) return send(res, 400, { statusCode: 400, message: e.message });
     send(res, 502, { statusCode: 502, message: `the broker: ${(e as Error).message}` });

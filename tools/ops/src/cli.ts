@@ -2,7 +2,7 @@
  * Operator commands for the bus. Run through npm: `npm run topics:tail -- order.events.v1`, `npm run dlq:list`,
  * `npm run dlq:replay -- <dlq-topic> --all`, `npm run groups:lag`, `npm run saga:follow -- <orderId>`.
  */
-import { createKafka } from '@homestore/messaging';
+import { driverFromEnv } from '@homestore/messaging';
 import { BusRecord, consumerLag, deadLetterTopics, followOrder, listDeadLetters, readTopic, replayDeadLetters, tailTopic } from './operations';
 
 const HELP: Record<string, string> = {
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[command]}\n`);
     return 0;
   }
-  const kafka = createKafka('homestore-ops', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
+  const driver = driverFromEnv('homestore-ops');
   switch (command) {
     case 'tail': {
       const fromBeginning = flag(args, '--from-beginning');
@@ -74,19 +74,19 @@ async function main(argv: string[]): Promise<number> {
       const topic = positional(args, '<topic>');
       noMore(args);
       if (toEnd) {
-        (await readTopic(kafka, topic)).forEach((r) => console.log(line(r)));
+        (await readTopic(driver, topic)).forEach((r) => console.log(line(r)));
         return 0;
       }
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
-      await tailTopic(kafka, topic, fromBeginning, (r) => console.log(line(r)), stop.signal);
+      await tailTopic(driver, topic, fromBeginning, (r) => console.log(line(r)), stop.signal);
       return 0;
     }
     case 'dlq-list': {
       const [group] = option(args, '--group');
       noMore(args);
-      const letters = await listDeadLetters(kafka, await deadLetterTopics(kafka, group));
+      const letters = await listDeadLetters(driver, await deadLetterTopics(driver, group));
       for (const l of letters) {
         console.log(
           `${l.topic}@${l.partition}:${l.offset} group=${l.group} from=${l.originalTopic}[${l.originalPartition}]@${l.originalOffset} ` +
@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
       noMore(args);
       if (!dlqTopic.endsWith('.dlq')) throw new UsageError(`${dlqTopic} is not a dead-letter topic (<topic>.<group>.dlq)`);
       if (!all && !offsets.length) throw new UsageError('say which: --offset <[partition:]offset> (repeatable) or --all');
-      const replayed = await replayDeadLetters(kafka, dlqTopic, { offsets, eventType, reason: reason ? new RegExp(reason) : undefined });
+      const replayed = await replayDeadLetters(driver, dlqTopic, { offsets, eventType, reason: reason ? new RegExp(reason) : undefined });
       replayed.forEach((l) => console.log(`replayed ${l.topic}@${l.partition}:${l.offset} -> ${l.originalTopic} (key ${l.key})`));
       console.log(`${replayed.length} dead letter(s) replayed`);
       return replayed.length || all ? 0 : 1;
@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     case 'lag': {
       const group = args.shift();
       noMore(args);
-      const rows = await consumerLag(kafka, group);
+      const rows = await consumerLag(driver, group);
       for (const r of rows) console.log(`${r.group.padEnd(24)} ${r.topic.padEnd(36)} [${r.partition}] committed=${r.committed} end=${r.end} lag=${r.lag}`);
       if (group && !rows.length) {
         console.error(`no committed offsets for group ${group}`);
@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
     case 'saga': {
       const orderId = positional(args, '<orderId>');
       noMore(args);
-      const timeline = await followOrder(kafka, orderId);
+      const timeline = await followOrder(driver, orderId);
       timeline.forEach((r) => console.log(line(r)));
       console.log(`${timeline.length} event(s) for order ${orderId}`);
       return timeline.length ? 0 : 1;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { ALL_EVENTS, ALL_TOPICS, decodeEnvelope, EventEnvelope } from '@homestore/events';
-import { createProducer, DeadLetterHeaders } from '@homestore/messaging';
+import { Batch, ConsumedMessage, DeadLetterHeaders, KafkaDriver, readToEnd, watchFromNow } from '@homestore/messaging';
 
 /** One message as an operator sees it: where it is, its headers, and its envelope or why it has none. */
 export interface BusRecord {
@@ -16,8 +15,8 @@ export interface BusRecord {
   undecodable?: string;
 }
 
-export function toRecord(topic: string, partition: number, message: KafkaMessage): BusRecord {
-  const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v)?.toString() ?? '']));
+export function toRecord(topic: string, partition: number, message: ConsumedMessage): BusRecord {
+  const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, v?.toString() ?? '']));
   const record: BusRecord = {
     topic,
     partition,
@@ -36,45 +35,22 @@ export function toRecord(topic: string, partition: number, message: KafkaMessage
 }
 
 /** Every record of a topic from its first retained offset to its end as of now; consumes with a throwaway group that commits nothing. */
-export async function readTopic(kafka: Kafka, topic: string): Promise<BusRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const remaining = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high) - 1n]));
+export async function readTopic(driver: KafkaDriver, topic: string): Promise<BusRecord[]> {
   const records: BusRecord[] = [];
-  if (!remaining.size) return records;
-  const consumer = kafka.consumer({ groupId: `ops-${randomUUID()}`, maxWaitTimeInMs: 100, heartbeatInterval: 500 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
-            const last = remaining.get(partition);
-            if (last === undefined) return;
-            records.push(toRecord(topic, partition, message));
-            if (BigInt(message.offset) >= last) remaining.delete(partition);
-            if (!remaining.size) resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readToEnd(driver, [topic], (batch) => {
+    for (const message of batch.messages) records.push(toRecord(topic, batch.partition, message));
+  });
   return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
 }
 
 /** Follows a topic until `signal` aborts, calling `onRecord` for each message (from the start, or only new ones). */
-export async function tailTopic(kafka: Kafka, topic: string, fromBeginning: boolean, onRecord: (r: BusRecord) => void, signal: AbortSignal): Promise<void> {
-  const consumer = kafka.consumer({ groupId: `ops-tail-${randomUUID()}`, maxWaitTimeInMs: 200, heartbeatInterval: 1000 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning });
-  await consumer.run({ autoCommit: false, eachMessage: async ({ partition, message }) => onRecord(toRecord(topic, partition, message)) });
+export async function tailTopic(driver: KafkaDriver, topic: string, fromBeginning: boolean, onRecord: (r: BusRecord) => void, signal: AbortSignal): Promise<void> {
+  const onBatch = (batch: Batch) => batch.messages.forEach((message) => onRecord(toRecord(topic, batch.partition, message)));
+  if (fromBeginning) await readToEnd(driver, [topic], onBatch);
+  if (signal.aborted) return;
+  const watch = await watchFromNow(driver, [topic], onBatch);
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  await consumer.disconnect();
+  await watch.stop();
 }
 
 export interface DeadLetter extends BusRecord {
@@ -89,18 +65,18 @@ export interface DeadLetter extends BusRecord {
 }
 
 /** The dead-letter topics (`<topic>.<group>.dlq`), optionally of one consumer group. */
-export async function deadLetterTopics(kafka: Kafka, group?: string): Promise<string[]> {
-  const admin = kafka.admin();
+export async function deadLetterTopics(driver: KafkaDriver, group?: string): Promise<string[]> {
+  const admin = driver.admin();
   await admin.connect();
   const topics = await admin.listTopics().finally(() => admin.disconnect());
   return topics.filter((t) => t.endsWith('.dlq') && (!group || t.endsWith(`.${group}.dlq`))).sort();
 }
 
 /** Every dead letter of the given dead-letter topics, with why it failed and where it came from. */
-export async function listDeadLetters(kafka: Kafka, topics: string[]): Promise<DeadLetter[]> {
+export async function listDeadLetters(driver: KafkaDriver, topics: string[]): Promise<DeadLetter[]> {
   const letters: DeadLetter[] = [];
   for (const topic of topics) {
-    for (const r of await readTopic(kafka, topic)) {
+    for (const r of await readTopic(driver, topic)) {
       const h = r.headers;
       letters.push({
         ...r,
@@ -138,16 +114,16 @@ export function selects(letter: DeadLetter, { offsets, eventType, reason }: Repl
  * (the dead-letter headers removed, `dlq-replayed-from` added). Every group of that topic sees them again;
  * groups that had handled the event skip it through their inbox. Returns the letters replayed.
  */
-export async function replayDeadLetters(kafka: Kafka, dlqTopic: string, selection: ReplaySelection): Promise<DeadLetter[]> {
-  const letters = (await listDeadLetters(kafka, [dlqTopic])).filter((l) => selects(l, selection));
+export async function replayDeadLetters(driver: KafkaDriver, dlqTopic: string, selection: ReplaySelection): Promise<DeadLetter[]> {
+  const letters = (await listDeadLetters(driver, [dlqTopic])).filter((l) => selects(l, selection));
   if (!letters.length) return letters;
-  const producer = createProducer(kafka);
+  const producer = driver.producer();
   await producer.connect();
   try {
     for (const letter of letters) {
-      const headers: IHeaders = Object.fromEntries(Object.entries(letter.headers).filter(([k]) => !k.startsWith('dlq-')));
+      const headers: Record<string, string> = Object.fromEntries(Object.entries(letter.headers).filter(([k]) => !k.startsWith('dlq-')));
       headers['dlq-replayed-from'] = `${dlqTopic}@${letter.partition}:${letter.offset}`;
-      await producer.send({ topic: letter.originalTopic, acks: -1, messages: [{ key: letter.key, value: letter.value, headers }] });
+      await producer.send([{ topic: letter.originalTopic, messages: [{ key: letter.key ?? '', value: letter.value ?? '', headers }] }]);
     }
   } finally {
     await producer.disconnect();
@@ -165,15 +141,15 @@ export interface PartitionLag {
 }
 
 /** Committed offset, end offset and lag of every partition a group has committed on (all groups when none given). */
-export async function consumerLag(kafka: Kafka, group?: string): Promise<PartitionLag[]> {
-  const admin = kafka.admin();
+export async function consumerLag(driver: KafkaDriver, group?: string): Promise<PartitionLag[]> {
+  const admin = driver.admin();
   await admin.connect();
   try {
-    const groups = group ? [group] : (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => !g.startsWith('ops-'));
+    const groups = group ? [group] : (await admin.listGroups()).filter((g) => !g.startsWith('ops-') && !g.startsWith('homestore-read-'));
     const rows: PartitionLag[] = [];
     for (const groupId of groups.sort()) {
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+      for (const { topic, partitions } of await admin.groupOffsets(groupId)) {
+        const ends = new Map((await admin.topicOffsets(topic)).map((p) => [p.partition, p]));
         for (const p of partitions) {
           const end = ends.get(p.partition);
           if (!end) continue;
@@ -199,11 +175,11 @@ export const SAGA_TOPICS: string[] = ALL_TOPICS.filter((topic) => ALL_EVENTS.som
  * envelope's orderId, or by the key on topics keyed by the order: mileage's events are keyed by the customer
  * and name their order only in the envelope.
  */
-export async function followOrder(kafka: Kafka, orderId: string, topics: string[] = SAGA_TOPICS): Promise<BusRecord[]> {
-  const dlqs = (await deadLetterTopics(kafka)).filter((d) => topics.some((t) => d.startsWith(`${t}.`)));
+export async function followOrder(driver: KafkaDriver, orderId: string, topics: string[] = SAGA_TOPICS): Promise<BusRecord[]> {
+  const dlqs = (await deadLetterTopics(driver)).filter((d) => topics.some((t) => d.startsWith(`${t}.`)));
   const timeline: BusRecord[] = [];
   for (const topic of [...topics, ...dlqs]) {
-    for (const r of await readTopic(kafka, topic)) if (r.key === orderId || r.envelope?.orderId === orderId) timeline.push(r);
+    for (const r of await readTopic(driver, topic)) if (r.key === orderId || r.envelope?.orderId === orderId) timeline.push(r);
   }
   const at = (r: BusRecord) => r.envelope?.occurredAt ?? r.timestamp;
   return timeline.sort((a, b) => at(a).localeCompare(at(b)));

@@ -14,7 +14,7 @@ import {
   testEnvelope,
   testEvent,
   TestHappened,
-  testKafka,
+  testDriver,
   unique,
 } from '../../../libs/messaging/test/support';
 import { consumerLag, deadLetterTopics, followOrder, listDeadLetters, readTopic, replayDeadLetters, SAGA_TOPICS } from '../src/operations';
@@ -22,7 +22,7 @@ import { consumerLag, deadLetterTopics, followOrder, listDeadLetters, readTopic,
 const ROOT = join(__dirname, '..', '..', '..');
 
 describe('operator commands against the real broker', () => {
-  const kafka = testKafka();
+  const kafka = testDriver('test');
   let sandbox: Sandbox;
 
   beforeEach(async () => {
@@ -38,7 +38,7 @@ describe('operator commands against the real broker', () => {
     testEnvelope(key, seq, 'ok', { occurredAt: new Date(base + seq * 1000).toISOString(), ...extra });
 
   const send = (topic: string, ...events: EventEnvelope[]) =>
-    sandbox.producer.send({ topic, acks: -1, messages: events.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e), headers: { eventType: e.eventType } })) });
+    sandbox.producer.send([{ topic, messages: events.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e), headers: { eventType: e.eventType } })) }]);
 
   const effects = async () => (await sandbox.ds.query(`SELECT seq FROM effects ORDER BY n`)).map((r: { seq: number }) => r.seq);
 
@@ -51,7 +51,7 @@ describe('operator commands against the real broker', () => {
       await record(event, ctx);
     };
     const metrics = newMetrics();
-    const consumer = new EventConsumer({ kafka, dataSource: sandbox.ds, producer: sandbox.producer, metrics, group, handlers: [{ definition: testEvent(sandbox.topic), handle }] });
+    const consumer = new EventConsumer({ driver: kafka, dataSource: sandbox.ds, producer: sandbox.producer, metrics, group, handlers: [{ definition: testEvent(sandbox.topic), handle }] });
     sandbox.running.push(consumer);
     await consumer.start();
     const poison = envelope('order-1', 13);
@@ -77,7 +77,7 @@ describe('operator commands against the real broker', () => {
 
   it('reports each partition of a group with its committed offset, end and lag', async () => {
     const group = unique('lag-group');
-    const consumer = new EventConsumer({ kafka, dataSource: sandbox.ds, producer: sandbox.producer, metrics: newMetrics(), group, handlers: [{ definition: testEvent(sandbox.topic), handle: effectHandler('lag') }] });
+    const consumer = new EventConsumer({ driver: kafka, dataSource: sandbox.ds, producer: sandbox.producer, metrics: newMetrics(), group, handlers: [{ definition: testEvent(sandbox.topic), handle: effectHandler('lag') }] });
     await consumer.start();
     await send(sandbox.topic, envelope('a', 1), envelope('b', 2), envelope('c', 3));
     await eventually('all three handled', effects, (e) => e.length === 3);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { ConsumedMessage, KafkaProducer } from '../driver/port';
 import { deadLetterTopic } from '@homestore/events';
 import type { MessagingMetrics } from '../metrics';
 import type { Labels } from './steps/step';
@@ -20,7 +20,7 @@ export const DeadLetterHeaders = {
 export interface DeadLetter {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: ConsumedMessage;
   labels: Labels;
   error: unknown;
   attempts: number;
@@ -32,7 +32,7 @@ export class DeadLetters {
 
   constructor(
     private readonly group: string,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
     private readonly metrics: MessagingMetrics,
   ) {
     this.logger = new Logger(`DeadLetters:${group}`);
@@ -41,8 +41,8 @@ export class DeadLetters {
   /** Writes one dead letter (acks from every in-sync replica); throws when it cannot be written now. */
   async write({ topic, partition, message, labels, error, attempts }: DeadLetter): Promise<void> {
     const err = error as Error & { code?: string };
-    const headers: IHeaders = {
-      ...message.headers,
+    const headers: Record<string, string> = {
+      ...stringHeaders(message.headers),
       [DeadLetterHeaders.reason]: (err?.message ?? String(error)).slice(0, 2000),
       [DeadLetterHeaders.errorCode]: String(err?.code ?? err?.name ?? 'Error'),
       [DeadLetterHeaders.attempts]: String(attempts),
@@ -53,9 +53,16 @@ export class DeadLetters {
       [DeadLetterHeaders.failedAt]: new Date().toISOString(),
     };
     const dlq = deadLetterTopic(topic, this.group);
-    await this.producer.send({ topic: dlq, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    await this.producer.send([{ topic: dlq, messages: [{ key: message.key?.toString() ?? '', value: message.value ?? '', headers }] }]);
     this.logger.warn(`dead-lettered ${labels.event_type} from ${topic}[${partition}]@${message.offset} to ${dlq}: ${headers[DeadLetterHeaders.reason]}`);
     this.metrics.deadLettered.inc({ ...labels, reason: String(headers[DeadLetterHeaders.errorCode]) });
     this.metrics.consumed.inc({ ...labels, outcome: 'dead_lettered' });
   }
+}
+
+/** The record's headers as they were, as strings (an event's headers are text). */
+function stringHeaders(headers: ConsumedMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value.toString();
+  return out;
 }

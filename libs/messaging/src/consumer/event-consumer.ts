@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { ALL_EVENTS, deadLetterTopic, EventDefinition } from '@homestore/events';
-import { ensureTopics } from '../kafka';
+import type { Batch, BatchControl, KafkaDriver, KafkaGroupConsumer, KafkaProducer } from '../driver/port';
+import { ensureTopics } from '../topics';
 import type { MessagingMetrics } from '../metrics';
 import { DeadLetters } from './dead-letters';
 import type { EventHandlerRegistration } from './event-context';
@@ -16,10 +16,10 @@ import type { Decoded } from './steps/step';
 import { Together } from './together';
 
 export interface EventConsumerOptions {
-  kafka: Kafka;
+  driver: KafkaDriver;
   dataSource: DataSource;
   /** Writes dead letters. */
-  producer: Producer;
+  producer: KafkaProducer;
   metrics: MessagingMetrics;
   group: string;
   handlers: EventHandlerRegistration[];
@@ -74,7 +74,7 @@ export type ConsumerState = 'idle' | 'starting' | 'joined' | 'rebalancing' | 're
  */
 export class EventConsumer {
   private readonly logger: Logger;
-  private readonly consumer: Consumer;
+  private readonly consumer: KafkaGroupConsumer;
   private readonly decoder: Decoder;
   private readonly transactions: RunTransaction;
   private readonly retries: RetryOrDeadLetter;
@@ -100,30 +100,34 @@ export class EventConsumer {
     this.retries = new RetryOrDeadLetter(group, this.decoder, options.retry ?? DEFAULT_RETRY_POLICY, new DeadLetters(group, options.producer, metrics), metrics);
     this.maxBatchSize = options.maxBatchSize ?? 50;
     this.fetchLingerMs = options.fetchLingerMs ?? 20;
-    this.consumer = options.kafka.consumer({
+    this.consumer = options.driver.consumer({
       groupId: group,
-      sessionTimeout: options.sessionTimeoutMs ?? 6000,
-      rebalanceTimeout: options.rebalanceTimeoutMs ?? 10_000,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 6000,
+      rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 10_000,
       // kafkajs heartbeats only between fetches: short waits keep rebalances and shutdown under a second.
-      heartbeatInterval: 1000,
-      allowAutoTopicCreation: false,
+      heartbeatIntervalMs: 1000,
       minBytes: options.fetchMinBytes ?? 1,
-      maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
+      maxWaitMs: options.fetchMaxWaitMs ?? 500,
     });
     this.offsets = new OffsetCommitter(group, this.consumer, options.commitIntervalMs ?? 1000);
-    const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => {
-      this.state = 'joined';
-      this.offsets.forget();
+    this.consumer.on((event) => {
+      switch (event.type) {
+        case 'joined':
+          this.state = 'joined';
+          this.offsets.forget();
+          break;
+        case 'rebalancing':
+          this.state = 'rebalancing';
+          break;
+        case 'crashed':
+          this.lastCrash = event.error?.message;
+          this.state = event.restarting ? 'restarting' : 'crashed';
+          this.logger.error(`consumer crashed (${event.restarting ? 'restarting' : 'not restarting'}): ${event.error?.message}`);
+          break;
+        case 'stopped':
+          this.state = 'stopped';
+      }
     });
-    this.consumer.on(REBALANCING, () => (this.state = 'rebalancing'));
-    this.consumer.on(CRASH, ({ payload }) => {
-      this.lastCrash = payload.error?.message;
-      this.state = payload.restart ? 'restarting' : 'crashed';
-      this.logger.error(`consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error?.message}`);
-    });
-    this.consumer.on(STOP, () => (this.state = 'stopped'));
-    this.consumer.on(DISCONNECT, () => (this.state = 'stopped'));
   }
 
   get group(): string {
@@ -146,12 +150,10 @@ export class EventConsumer {
     this.state = 'starting';
     const partitions = await this.createDeadLetterTopics();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.subscribe(this.topics);
     await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? partitions,
-      eachBatch: (payload) => this.track(this.eachBatch(payload)),
+      partitionsAtOnce: this.options.partitionsConsumedConcurrently ?? partitions,
+      eachBatch: (batch, control) => this.track(this.eachBatch(batch, control)),
     });
     const retention = this.options.inboxRetentionMs ?? 7 * 24 * 3600_000;
     this.purgeTimer = setInterval(() => void this.purgeInbox(retention), Math.min(retention, 10 * 60_000));
@@ -161,7 +163,7 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.purgeTimer);
-    if (this.state !== 'idle' && this.state !== 'stopped') this.consumer.pause(this.topics.map((topic) => ({ topic })));
+    if (this.state !== 'idle' && this.state !== 'stopped') this.consumer.pause(this.topics);
     // kafkajs drops offset commits once its own stop() has begun, so batches must finish (and commit) before it.
     await Promise.all(this.inFlight);
     await this.offsets.stop();
@@ -175,7 +177,7 @@ export class EventConsumer {
     return batch.finally(() => this.inFlight.delete(batch));
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch(batch: Batch, { resolveOffset, heartbeat, isRunning, isStale }: BatchControl): Promise<void> {
     const { topic, partition, messages } = batch;
     let last: string | undefined;
     const done = (offset: string) => {
@@ -250,17 +252,17 @@ export class EventConsumer {
 
   /** Creates a dead-letter topic for each source topic (as many partitions); answers how many partitions the sources have in all. */
   private async createDeadLetterTopics(): Promise<number> {
-    const admin = this.options.kafka.admin();
+    const admin = this.options.driver.admin();
     await admin.connect();
-    let topics: { name: string; partitions: unknown[] }[];
+    let topics: { topic: string; partitions: unknown[] }[];
     try {
-      ({ topics } = await admin.fetchTopicMetadata({ topics: this.topics }));
+      topics = await admin.partitionsOf(this.topics);
     } finally {
       await admin.disconnect();
     }
     await ensureTopics(
-      this.options.kafka,
-      topics.map((t) => ({ topic: deadLetterTopic(t.name, this.group), numPartitions: t.partitions.length })),
+      this.options.driver,
+      topics.map((t) => ({ topic: deadLetterTopic(t.topic, this.group), numPartitions: t.partitions.length })),
     );
     return topics.reduce((sum, t) => sum + t.partitions.length, 0);
   }

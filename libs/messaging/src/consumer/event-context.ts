@@ -1,9 +1,9 @@
 import { BaseRpcContext } from '@nestjs/microservices';
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedMessage } from '../driver/port';
 import type { EventDefinition, EventEnvelope } from '@homestore/events';
 import type { UnitOfWork } from '@homestore/persistence';
 
-type EventContextArgs = [work: UnitOfWork, message: KafkaMessage, topic: string, partition: number, group: string];
+type EventContextArgs = [work: UnitOfWork, message: ConsumedMessage, topic: string, partition: number, group: string];
 
 /**
  * What an event handler gets with its event (`@Ctx()`): the unit of work of the transaction that also records the
@@ -17,7 +17,7 @@ export class EventContext extends BaseRpcContext<EventContextArgs> {
   }
 
   /** The Kafka record, untouched (key, headers, offset). */
-  getMessage(): KafkaMessage {
+  getMessage(): ConsumedMessage {
     return this.args[1];
   }
 

@@ -1,12 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer } from 'kafkajs';
-
-/** An offset to commit: the next record to read of a partition. */
-interface OffsetToCommit {
-  topic: string;
-  partition: number;
-  offset: string;
-}
+import type { KafkaGroupConsumer, PartitionOffset } from '../driver/port';
 
 /**
  * Commits a group's offsets of handled records at most once per interval, every partition in one request, and what
@@ -16,7 +9,7 @@ interface OffsetToCommit {
 export class OffsetCommitter {
   private readonly logger: Logger;
   /** Handled, not yet committed: the next offset to read of each partition ("topic:partition"). */
-  private uncommitted = new Map<string, OffsetToCommit>();
+  private uncommitted = new Map<string, PartitionOffset>();
   private lastCommitAt = 0;
   private timer?: NodeJS.Timeout;
   /** Commits one after the other (a timer's and a stop's never overlap). */
@@ -25,7 +18,7 @@ export class OffsetCommitter {
 
   constructor(
     group: string,
-    private readonly consumer: Consumer,
+    private readonly consumer: Pick<KafkaGroupConsumer, 'commit'>,
     private readonly intervalMs: number,
   ) {
     this.logger = new Logger(`EventConsumer:${group}`);
@@ -73,7 +66,7 @@ export class OffsetCommitter {
       this.uncommitted = new Map();
       this.lastCommitAt = Date.now();
       try {
-        await this.consumer.commitOffsets(offsets);
+        await this.consumer.commit(offsets);
       } catch (e) {
         this.logger.warn(`offset commit for ${offsets.map((o) => `${o.topic}[${o.partition}]`).join(', ')} failed: ${(e as Error).message}`);
       }

@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedMessage } from '../driver/port';
 import { UnitOfWork } from '@homestore/persistence';
 import { crashPoint } from '../crash-points';
 import type { MessagingMetrics } from '../metrics';
@@ -12,7 +12,7 @@ import { measured } from './steps/metrics';
 import { chain, Decoded, DecodedEvent, EventHandler, Run } from './steps/step';
 
 /** A run committed (true), or failed as a whole, naming the record whose handler threw if one did. */
-export type RunOutcome = true | { culprit?: KafkaMessage; error?: unknown };
+export type RunOutcome = true | { culprit?: ConsumedMessage; error?: unknown };
 
 /** The last step: the event's own handler, with its context. */
 const invokeHandler: EventHandler = async (d, run) => {
@@ -39,7 +39,7 @@ export class RunTransaction {
   /** True once committed; otherwise nothing of it stays, and the answer names the record whose handler failed. */
   async run(records: Decoded[]): Promise<RunOutcome> {
     const events = records.filter((d): d is DecodedEvent => !!d.event && !!d.handler);
-    const failure: { culprit?: KafkaMessage; error?: unknown } = {};
+    const failure: { culprit?: ConsumedMessage; error?: unknown } = {};
     try {
       if (events.length) await this.transaction(events, failure);
     } catch (e) {
@@ -57,7 +57,7 @@ export class RunTransaction {
     if (outcome !== true) throw outcome.error;
   }
 
-  private async transaction(events: DecodedEvent[], failure: { culprit?: KafkaMessage; error?: unknown }): Promise<void> {
+  private async transaction(events: DecodedEvent[], failure: { culprit?: ConsumedMessage; error?: unknown }): Promise<void> {
     let work!: UnitOfWork;
     await this.connection.transaction(async (em) => {
       work = new UnitOfWork(em);

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, Logger, RpcExceptionFilter, UseFilters } from '@n
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
-import type { Kafka, Producer } from 'kafkajs';
+import type { KafkaDriver, KafkaProducer } from '../driver/port';
 import { isObservable, lastValueFrom, Observable, throwError } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { ALL_EVENTS, EventDefinition } from '@homestore/events';
@@ -32,8 +32,8 @@ export class HandlerErrorsToConsumer implements RpcExceptionFilter {
 }
 
 export interface EventTransportDependencies {
-  kafka: Kafka;
-  producer: Producer;
+  driver: KafkaDriver;
+  producer: KafkaProducer;
   dataSource: DataSource;
   metrics: MessagingMetrics;
   config: ServiceConfig;
@@ -60,7 +60,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   constructor(private readonly deps: EventTransportDependencies) {
     super();
-    this.lag = new ConsumerLagSampler(deps.kafka, deps.metrics, deps.config.CONSUMER_LAG_SAMPLE_MS);
+    this.lag = new ConsumerLagSampler(deps.driver, deps.metrics, deps.config.CONSUMER_LAG_SAMPLE_MS);
     this.passHandlerErrorsOn();
   }
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Message, Producer } from 'kafkajs';
+import type { KafkaProducer, ProducedMessage, TopicMessages } from '../driver/port';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { EnvelopeHeaders } from '@homestore/events';
@@ -57,7 +57,7 @@ export class OutboxRelay {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
     private readonly metrics: MessagingMetrics,
     private readonly options: OutboxRelayOptions = DEFAULT_RELAY_OPTIONS,
   ) {}
@@ -199,7 +199,7 @@ export class OutboxRelay {
     if (!rows.length) return 0;
     const spans = tracingEnabled() ? rows.map(publishSpan) : [];
     try {
-      await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(rows) });
+      await this.producer.send(byTopic(rows));
     } catch (e) {
       for (const span of spans) endSpan(span, e);
       throw e;
@@ -228,8 +228,8 @@ function publishSpan(row: OutboxRow): Span {
   return span;
 }
 
-function byTopic(rows: OutboxRow[]): { topic: string; messages: Message[] }[] {
-  const topics = new Map<string, Message[]>();
+function byTopic(rows: OutboxRow[]): TopicMessages[] {
+  const topics = new Map<string, ProducedMessage[]>();
   for (const row of rows) {
     const messages = topics.get(row.topic) ?? [];
     messages.push({ key: row.key, value: row.value, headers: row.headers });

@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedMessage, RecordHeaders } from '../../driver/port';
 import { decodeEvent, EnvelopeHeaders, EventDefinition, parseEnvelope, validateEnvelope } from '@homestore/events';
 import type { EventHandlerRegistration } from '../event-context';
 import type { Decoded } from './step';
@@ -27,7 +27,7 @@ export class Decoder {
    * The record's handler and checked event, or no handler when its type is not the group's (skipped, its schema
    * unchecked: the groups that handle it check it).
    */
-  decode(topic: string, partition: number, message: KafkaMessage): Decoded {
+  decode(topic: string, partition: number, message: ConsumedMessage): Decoded {
     // The eventType header names another event of the contract on these topics: skipped without reading the value
     // (most of what the payment and message groups read from the store topic, say).
     const announced = header(message.headers, EnvelopeHeaders.eventType);
@@ -42,7 +42,7 @@ export class Decoder {
   }
 
   /** The decodable records from `from` on (at most `max`), stopping before the first that is not. */
-  decodeRun(topic: string, partition: number, messages: KafkaMessage[], from: number, max: number): Decoded[] {
+  decodeRun(topic: string, partition: number, messages: ConsumedMessage[], from: number, max: number): Decoded[] {
     const run: Decoded[] = [];
     for (let i = from; i < messages.length && run.length < max; i++) {
       try {
@@ -55,7 +55,7 @@ export class Decoder {
   }
 
   /** Labels of a record that cannot be decoded. */
-  labelsOf(topic: string, message: KafkaMessage) {
+  labelsOf(topic: string, message: ConsumedMessage) {
     return this.labels(topic, header(message.headers, EnvelopeHeaders.eventType) ?? 'unknown');
   }
 
@@ -64,8 +64,8 @@ export class Decoder {
   }
 }
 
-/** A header's first value as a string. */
-export function header(headers: IHeaders | undefined, name: string): string | undefined {
+/** A header's first value as a string (headers as the port reads them, or as a client gives them: several values each). */
+export function header(headers: RecordHeaders | Record<string, string | Buffer | (string | Buffer)[] | undefined> | undefined, name: string): string | undefined {
   const value = headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();

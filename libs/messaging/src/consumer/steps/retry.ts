@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedMessage } from '../../driver/port';
 import type { MessagingMetrics } from '../../metrics';
 import type { DeadLetters } from '../dead-letters';
 import type { Decoder } from './decode';
@@ -32,7 +32,7 @@ export class RetryOrDeadLetter {
    * Handles one record to the end: handled, duplicate, skipped or dead-lettered (true), or given up because the
    * consumer is stopping (false). `failedAttempt` is the error of a first attempt already made (in a run).
    */
-  async handle(topic: string, partition: number, message: KafkaMessage, attempt: (d: DecodedEvent) => Promise<void>, pause: Pause, failedAttempt?: unknown): Promise<boolean> {
+  async handle(topic: string, partition: number, message: ConsumedMessage, attempt: (d: DecodedEvent) => Promise<void>, pause: Pause, failedAttempt?: unknown): Promise<boolean> {
     let decoded;
     try {
       decoded = this.decoder.decode(topic, partition, message);

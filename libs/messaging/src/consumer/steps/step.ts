@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedMessage } from '../../driver/port';
 import type { EventEnvelope } from '@homestore/events';
 import type { UnitOfWork } from '@homestore/persistence';
 import type { EventHandlerRegistration } from '../event-context';
@@ -14,7 +14,7 @@ export interface Labels {
 export interface Decoded {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: ConsumedMessage;
   labels: Labels;
   handler?: EventHandlerRegistration;
   event?: EventEnvelope;
