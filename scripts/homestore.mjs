@@ -73,8 +73,9 @@ Commands:
   start                 Provision, start every app and the developer console, wait until
                         each answers /health/ready and print where everything is. Ctrl+C
                         stops them, and Kafka if this command started it.      (npm start)
-  test [jest args]      Provision, then run jest with every project (unit, integration, then
-                        e2e; chromium installed with apt-get when ${CHROMIUM} is missing);
+  test [jest args]      Provision, then run jest with every project (unit, integration, the
+                        messaging guarantees again with the other KAFKA_CLIENT, then e2e;
+                        chromium installed with apt-get when ${CHROMIUM} is missing);
                         extra args go to jest, e.g. --selectProjects unit. (npm test -- ...)
   bench <file> [args]   Provision, then run a TypeScript benchmark with @swc-node/register.
                                                               (npm run bench -- <file>)
@@ -264,24 +265,24 @@ async function createTopics(brokers) {
   const partitions = positiveInt('KAFKA_PARTITIONS');
   const replicationFactor = positiveInt('KAFKA_REPLICATION_FACTOR');
   const { ALL_TOPICS } = requireFromRoot(join(ROOT, 'dist/libs/events/src/topics.js'));
-  const { ensureTopics } = requireFromRoot(join(ROOT, 'dist/libs/messaging/src/kafka.js'));
-  const { Kafka, logLevel } = requireFromRoot('kafkajs');
-  const kafka = new Kafka({ clientId: 'homestore-provision', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } });
-  const admin = kafka.admin();
+  // Through the apps' own Kafka driver (KAFKA_CLIENT) and settings (KAFKA_SSL*, KAFKA_SASL_*).
+  const { driverFromEnv } = requireFromRoot(join(ROOT, 'dist/libs/messaging/src/driver/index.js'));
+  const { ensureTopics } = requireFromRoot(join(ROOT, 'dist/libs/messaging/src/topics.js'));
+  const driver = driverFromEnv('homestore-provision', { ...process.env, KAFKA_BROKERS: brokers });
+  const admin = driver.admin();
   try {
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     const missing = ALL_TOPICS.filter((t) => !existing.has(t));
     if (missing.length) {
-      await ensureTopics(kafka, missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })));
+      await ensureTopics(driver, missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })));
       say(`created ${missing.length} topics (${partitions} partitions, replication factor ${replicationFactor}): ${missing.join(', ')}`);
     }
     const present = ALL_TOPICS.filter((t) => existing.has(t));
     if (present.length) {
-      const { topics } = await admin.fetchTopicMetadata({ topics: present });
-      for (const t of topics) {
+      for (const t of await admin.partitionsOf(present)) {
         if (t.partitions.length !== partitions) {
-          warn(`topic ${t.name} has ${t.partitions.length} partitions, not KAFKA_PARTITIONS=${partitions}; left as it is (changing it would move keys between partitions)`);
+          warn(`topic ${t.topic} has ${t.partitions.length} partitions, not KAFKA_PARTITIONS=${partitions}; left as it is (changing it would move keys between partitions)`);
         }
       }
       say(`${present.length} of ${ALL_TOPICS.length} topics already existed${missing.length ? '' : ': nothing to create'}`);
@@ -537,7 +538,20 @@ function shutdown(procs) {
  * integration suites they would take partitions from them, so they run after, on their own, one file at a time (the
  * chaos suite kills the broker and PostgreSQL).
  */
-const PHASES = [['--selectProjects', 'unit', 'integration'], ['--selectProjects', 'e2e', '--runInBand']];
+const PHASES = [
+  { args: ['--selectProjects', 'unit', 'integration'] },
+  // The guarantee tests (outbox, consumer, rebalances, kills, the tools) once more with the other Kafka client, so
+  // that KAFKA_CLIENT can be switched without surprise (the driver contract and SASL suites try both every time).
+  {
+    args: ['--selectProjects', 'integration', '--testPathPattern', 'libs/messaging/test|tools/ops/test', '--testPathIgnorePatterns', 'driver-contract|sasl'],
+    otherClient: true,
+  },
+  { args: ['--selectProjects', 'e2e', '--runInBand'] },
+];
+
+/** The Kafka clients of libs/messaging's driver port (KAFKA_CLIENT); the default is KafkaConfig's in libs/platform. */
+const KAFKA_CLIENTS = ['kafkajs', 'platformatic'];
+const DEFAULT_KAFKA_CLIENT = 'kafkajs';
 
 async function test(args) {
   await useTestBrokerData();
@@ -551,10 +565,12 @@ async function test(args) {
   env.KAFKA_SASL_SSL_CA_FILE = process.env.KAFKA_SASL_SSL_CA_FILE || TLS_CA_FILE;
   const ci = process.env.CI === 'true' && !args.includes('--ci') ? ['--ci'] : [];
   // Arguments choose what to run (e.g. --selectProjects unit); without any, every phase runs in turn.
-  for (const phase of args.length ? [args] : PHASES) {
-    const jestArgs = [...ci, ...phase];
-    say(`running jest ${jestArgs.join(' ')}`.trimEnd());
-    const code = await runForwardingSignals(process.execPath, [jest, ...jestArgs], env);
+  const client = env.KAFKA_CLIENT || DEFAULT_KAFKA_CLIENT;
+  for (const phase of args.length ? [{ args }] : PHASES) {
+    const jestArgs = [...ci, ...phase.args];
+    const other = phase.otherClient ? KAFKA_CLIENTS.find((c) => c !== client) : undefined;
+    say(`running jest ${jestArgs.join(' ')}${other ? ` with KAFKA_CLIENT=${other}` : ''}`.trimEnd());
+    const code = await runForwardingSignals(process.execPath, [jest, ...jestArgs], other ? { ...env, KAFKA_CLIENT: other } : env);
     if (code !== 0) {
       say(`jest exited with code ${code}`);
       return code;

@@ -1,31 +1,35 @@
 /**
- * npm run bench:messaging — the messaging library's figures on this machine, in one run:
- *   1. raw kafkajs sendBatch rate (same idempotent, acks=all producer settings as the relay)
+ * npm run bench:messaging — the messaging library's figures on this machine, for each Kafka client side by side:
+ *   1. raw send rate through the driver's producer (idempotent, acks=all, as the relay's)
  *   2. the relay's drain rate for 50,000 pre-filled outbox rows, and its ratio to (1)   [target >= 0.5]
  *   3. the consume-with-inbox rate of one consumer group over those events
  *   4. commit-to-publish latency p50/p99 at a steady 1,000 events/s                      [target p99 < 50 ms]
- * Environment: BENCH_EVENTS (default 50000), BENCH_STEADY_SECONDS (default 10), BENCH_RATE (default 1000).
+ * Environment: BENCH_EVENTS (default 50000), BENCH_STEADY_SECONDS (default 10), BENCH_RATE (default 1000),
+ * BENCH_CLIENTS (default every KAFKA_CLIENT, one after the other: kafkajs,platformatic).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { inUnitOfWork } from '@homestore/persistence';
-import { ensureTopics, EventConsumer, Outbox, OutboxRelay } from '../src';
-import { createTopic, dropDatabase, eventually, header, newMetrics, outcomes, readTopic, testDatabase, testEvent, testDriver } from '../test/support';
+import { driverFromEnv, ensureTopics, EventConsumer, KAFKA_CLIENTS, KafkaDriver, Outbox, OutboxRelay } from '../src';
+import { createTopic, dropDatabase, eventually, header, newMetrics, outcomes, readTopic, testDatabase, testEvent } from '../test/support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const PARTITIONS = 6;
-
-const kafka = testDriver('bench');
-const stamp = Date.now().toString(36);
-const db = `hs_bench_${stamp}`;
-const rawTopic = `bench.raw.${stamp}`;
-const topic = `bench.outbox.${stamp}`;
-const Happened = testEvent(topic);
+const CLIENTS = (process.env.BENCH_CLIENTS ?? KAFKA_CLIENTS.join(',')).split(',');
 const outbox = new Outbox('bench');
+
+/** One client's run: its driver, and topics, a group and a database of its own. */
+interface Run {
+  kafka: KafkaDriver;
+  stamp: string;
+  rawTopic: string;
+  topic: string;
+  Happened: ReturnType<typeof testEvent>;
+}
 
 const payload = (i: number) => ({ id: randomUUID(), key: `order-${i % 1000}`, seq: i, behaviour: 'ok' as const });
 
@@ -37,7 +41,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function rawSendRate(): Promise<number> {
+async function rawSendRate({ kafka, rawTopic }: Run): Promise<number> {
   const producer = kafka.producer();
   await producer.connect();
   // Messages shaped like the relay's: the same envelope size, key and headers.
@@ -53,7 +57,7 @@ async function rawSendRate(): Promise<number> {
   return rate(EVENTS, elapsed);
 }
 
-async function prefillOutbox(ds: DataSource): Promise<void> {
+async function prefillOutbox(ds: DataSource, Happened: Run['Happened']): Promise<void> {
   for (let start = 0; start < EVENTS; start += 1000) {
     await inUnitOfWork(ds, async (work) =>
       outbox.add(work, Array.from({ length: Math.min(1000, EVENTS - start) }, (_, i) => ({ definition: Happened, payload: payload(start + i) }))),
@@ -61,8 +65,8 @@ async function prefillOutbox(ds: DataSource): Promise<void> {
   }
 }
 
-async function relayDrainRate(ds: DataSource): Promise<number> {
-  await prefillOutbox(ds);
+async function relayDrainRate({ kafka, Happened }: Run, ds: DataSource): Promise<number> {
+  await prefillOutbox(ds, Happened);
   const producer = kafka.producer();
   await producer.connect();
   const relay = new OutboxRelay(ds, producer, newMetrics(), { batchSize: 1000, pollIntervalMs: 60_000 });
@@ -77,7 +81,7 @@ async function relayDrainRate(ds: DataSource): Promise<number> {
   return rate(EVENTS, elapsed);
 }
 
-async function consumeRate(ds: DataSource): Promise<number> {
+async function consumeRate({ kafka, stamp, Happened }: Run, ds: DataSource): Promise<number> {
   const producer = kafka.producer();
   await producer.connect();
   const metrics = newMetrics();
@@ -99,7 +103,7 @@ async function consumeRate(ds: DataSource): Promise<number> {
   return rate(EVENTS, elapsed);
 }
 
-async function steadyLatency(ds: DataSource): Promise<{ p50: number; p99: number; max: number; count: number; achieved: number }> {
+async function steadyLatency({ kafka, topic }: Run, ds: DataSource): Promise<{ p50: number; p99: number; max: number; count: number; achieved: number }> {
   // The broker stamps each record as it appends it: that is the moment of publication.
   const steadyTopic = `${topic}.steady`;
   await ensureTopics(kafka, [{ topic: steadyTopic, numPartitions: PARTITIONS, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }]);
@@ -132,35 +136,56 @@ async function steadyLatency(ds: DataSource): Promise<{ p50: number; p99: number
   return { p50: percentile(ms, 50), p99: percentile(ms, 99), max: ms[ms.length - 1], count: ms.length, achieved };
 }
 
-async function main(): Promise<void> {
-  // kafkajs logs through Nest: no debug lines (a fresh broker's retried requests) among the figures.
-  Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
-  console.log(`Messaging benchmark: ${EVENTS} events, ${PARTITIONS} partitions, ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB`);
-  await createTopic(kafka, rawTopic, PARTITIONS);
+interface Figures {
+  raw: number;
+  relay: number;
+  consume: number;
+  steady: Awaited<ReturnType<typeof steadyLatency>>;
+}
+
+/** The four figures of one client, on topics and a database of its own (deleted after). */
+async function measure(client: string): Promise<Figures> {
+  const stamp = `${client}-${Date.now().toString(36)}`;
+  const topic = `bench.outbox.${stamp}`;
+  const run: Run = { kafka: driverFromEnv(`bench-${client}`, { ...process.env, KAFKA_CLIENT: client }), stamp, rawTopic: `bench.raw.${stamp}`, topic, Happened: testEvent(topic) };
+  const { kafka } = run;
+  await createTopic(kafka, run.rawTopic, PARTITIONS);
   await createTopic(kafka, topic, PARTITIONS);
+  const db = `hs_bench_${stamp.replace(/-/g, '_')}`;
   const ds = await testDatabase(db, 12);
   try {
-    const raw = await rawSendRate();
-    console.log(`raw kafkajs sendBatch:         ${raw} msg/s`);
-    const relay = await relayDrainRate(ds);
-    console.log(`relay drain (${EVENTS} rows):   ${relay} rows/s`);
-    const ratio = relay / raw;
-    console.log(`relay / raw:                   ${ratio.toFixed(2)}  (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
-    const consume = await consumeRate(ds);
-    console.log(`consume with inbox:            ${consume} events/s`);
-    const steady = await steadyLatency(ds);
-    console.log(
-      `commit-to-publish @ ${RATE}/s:   p50 ${steady.p50.toFixed(1)} ms, p99 ${steady.p99.toFixed(1)} ms, max ${steady.max.toFixed(1)} ms ` +
-        `over ${steady.count} events (offered ${steady.achieved}/s; from the app seeing its commit to the broker appending the record)  (target p99 < 50 ms: ${steady.p99 < 50 ? 'met' : 'NOT met'})`,
-    );
+    const raw = await rawSendRate(run);
+    console.log(`${client}: raw send ${raw} msg/s`);
+    const relay = await relayDrainRate(run, ds);
+    console.log(`${client}: relay drain (${EVENTS} rows) ${relay} rows/s, ${(relay / raw).toFixed(2)} of raw (target >= 0.50)`);
+    const consume = await consumeRate(run, ds);
+    console.log(`${client}: consume with inbox ${consume} events/s`);
+    const steady = await steadyLatency(run, ds);
+    console.log(`${client}: commit-to-publish @ ${RATE}/s p50 ${steady.p50.toFixed(1)} ms, p99 ${steady.p99.toFixed(1)} ms, max ${steady.max.toFixed(1)} ms over ${steady.count} events (offered ${steady.achieved}/s) (target p99 < 50 ms)`);
+    return { raw, relay, consume, steady };
   } finally {
     await ds.destroy();
     await dropDatabase(db);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics([rawTopic, topic, `${topic}.steady`]).catch(() => undefined);
+    await admin.deleteTopics([run.rawTopic, topic, `${topic}.steady`]).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+async function main(): Promise<void> {
+  // The clients log through Nest: no debug lines (a fresh broker's retried requests) among the figures.
+  Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
+  console.log(`Messaging benchmark: ${EVENTS} events, ${PARTITIONS} partitions, ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, clients ${CLIENTS.join(', ')}`);
+  const figures = new Map<string, Figures>();
+  for (const client of CLIENTS) figures.set(client, await measure(client));
+  const row = (what: string, of: (f: Figures) => string) => console.log(`| ${what} | ${CLIENTS.map((c) => of(figures.get(c)!)).join(' | ')} |`);
+  console.log(`\n| | ${CLIENTS.join(' | ')} |\n|---|${CLIENTS.map(() => '---').join('|')}|`);
+  row('raw send (msg/s)', (f) => String(f.raw));
+  row(`relay drain of ${EVENTS} rows (rows/s)`, (f) => String(f.relay));
+  row('relay / raw (target >= 0.50)', (f) => (f.relay / f.raw).toFixed(2));
+  row('consume with inbox (events/s)', (f) => String(f.consume));
+  row(`commit-to-publish p50 / p99 @ ${RATE}/s (target p99 < 50 ms)`, (f) => `${f.steady.p50.toFixed(1)} / ${f.steady.p99.toFixed(1)} ms`);
 }
 
 main().then(
