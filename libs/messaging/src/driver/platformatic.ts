@@ -104,6 +104,25 @@ const rethrow = (error: unknown): never => {
 const failedWith = (error: unknown, apiId: string): boolean =>
   Boolean((error as { findBy?: (property: string, value: unknown) => unknown }).findBy?.('apiId', apiId));
 
+/** Answers of a group coordinator that is not ready yet (a fresh broker creating __consumer_offsets, a moved coordinator). */
+const COORDINATOR_BUSY = ['COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS', 'NOT_COORDINATOR'];
+
+/**
+ * Runs a group request again while the coordinator is busy, for up to 30 s: what kafkajs does for its group calls,
+ * and what a tool setting a new group's offsets on a fresh broker needs. Any other failure is thrown at once.
+ */
+async function whileCoordinatorBusy<T>(request: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await request();
+    } catch (error) {
+      if (Date.now() > deadline || !COORDINATOR_BUSY.some((id) => failedWith(error, id))) rethrow(error);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 type PlatformaticProducerClient = Producer<string, string | Buffer, string, string>;
 
 class PlatformaticProducer implements KafkaProducer {
@@ -640,9 +659,8 @@ class PlatformaticAdmin implements KafkaAdmin {
   async setGroupOffsets(groupId: string, offsets: PartitionOffset[]): Promise<void> {
     const byTopic = new Map<string, { partition: number; offset: bigint }[]>();
     for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: BigInt(offset) }]);
-    await this.connected()
-      .alterConsumerGroupOffsets({ groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) })
-      .catch(rethrow);
+    const admin = this.connected();
+    await whileCoordinatorBusy(() => admin.alterConsumerGroupOffsets({ groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) }));
   }
 
   private connected(): Admin {
