@@ -70,7 +70,8 @@ function entryOf(name: Service): string[] {
 function launch(name: Service, env: Record<string, string>, nodeArgs: string[] = [], instance = 1): Proc {
   const child = spawn(process.execPath, [...nodeArgs, ...entryOf(name)], {
     cwd: ROOT,
-    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    // Each process keeps its consumer-group identity across restarts (static membership), as a k8s pod keeps its name.
+    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', CONSUMER_INSTANCE_ID: `${name}-${instance}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -185,6 +185,15 @@ export class ServiceConfig extends KafkaConfig {
   CONSUMER_SESSION_TIMEOUT_MS: number = 6000;
 
   /**
+   * This process's id in its consumer groups, the same across its restarts and no other process's (Kafka's static
+   * membership): a process that crashed and restarts takes its partitions back at once instead of waiting out its old
+   * session and a rebalance. k8s gives each pod its name (kept when its container restarts); unset, a process is a
+   * new member at every start. Used by KAFKA_CLIENT=platformatic (kafkajs has no static membership).
+   */
+  @IsOptional() @Matches(/^[\w.-]{1,128}$/, { message: 'CONSUMER_INSTANCE_ID must be 1-128 letters, digits, dots, dashes or underscores' })
+  CONSUMER_INSTANCE_ID?: string;
+
+  /**
    * How often every consumer group's lag is read from the broker (committed offsets against the partitions' ends)
    * into homestore_consumer_lag: a stalled or stopped group shows its lag growing within this time.
    */

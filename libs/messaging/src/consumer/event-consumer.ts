@@ -35,6 +35,8 @@ export interface EventConsumerOptions {
   commitIntervalMs?: number;
   /** At most this many records of a partition are handled in one database transaction (1: one per record). */
   maxBatchSize?: number;
+  /** The process's static membership id in the group (ServiceConfig.CONSUMER_INSTANCE_ID): see GroupOptions.instanceId. */
+  instanceId?: string;
   /** How long a silent member keeps its partitions (default 6000): see ServiceConfig.CONSUMER_SESSION_TIMEOUT_MS. */
   sessionTimeoutMs?: number;
   /** How long a rebalance waits for the members to rejoin (default 10000). */
@@ -108,6 +110,7 @@ export class EventConsumer {
       heartbeatIntervalMs: 1000,
       minBytes: options.fetchMinBytes ?? 1,
       maxWaitMs: options.fetchMaxWaitMs ?? 500,
+      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     });
     this.offsets = new OffsetCommitter(group, this.consumer, options.commitIntervalMs ?? 1000);
     this.consumer.on((event) => {

@@ -275,6 +275,7 @@ class PlatformaticGroupConsumer implements KafkaGroupConsumer {
       const consumer = new Consumer({
         ...common,
         groupId: this.options.groupId,
+        ...(this.options.instanceId ? { groupInstanceId: this.options.instanceId } : {}),
         sessionTimeout: this.options.sessionTimeoutMs,
         rebalanceTimeout: this.options.rebalanceTimeoutMs,
         heartbeatInterval: this.options.heartbeatIntervalMs,

@@ -51,6 +51,12 @@ export interface GroupOptions {
   /** A fetch waits on the broker until it has this many bytes, or maxWaitMs passed. */
   minBytes: number;
   maxWaitMs: number;
+  /**
+   * A static member's id (Kafka's group.instance.id): the same across this process's restarts, and no other member's
+   * in the group. A member that restarts with it takes its partitions back at once, with no rebalance. Unset: a new
+   * member at every start. (kafkajs has no static membership: its driver ignores it.)
+   */
+  instanceId?: string;
 }
 
 /** The records of one partition that one fetch brought. */

@@ -98,6 +98,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
         fetchLingerMs: config.CONSUMER_FETCH_LINGER_MS,
         commitIntervalMs: config.CONSUMER_COMMIT_INTERVAL_MS,
         sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+        instanceId: config.CONSUMER_INSTANCE_ID,
         rebalanceTimeoutMs: config.CONSUMER_REBALANCE_TIMEOUT_MS,
         retry: { maxAttempts: config.CONSUMER_MAX_ATTEMPTS, initialDelayMs: config.CONSUMER_RETRY_INITIAL_MS, maxDelayMs: config.CONSUMER_RETRY_MAX_MS, multiplier: 2 },
       });
