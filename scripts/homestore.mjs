@@ -543,7 +543,7 @@ const PHASES = [
   // The guarantee tests (outbox, consumer, rebalances, kills, the tools) once more with the other Kafka client, so
   // that KAFKA_CLIENT can be switched without surprise (the driver contract and SASL suites try both every time).
   {
-    args: ['--selectProjects', 'integration', '--testPathPattern', 'libs/messaging/test|tools/ops/test', '--testPathIgnorePatterns', 'driver-contract|sasl'],
+    args: ['libs/messaging/test', 'tools/ops/test', '--selectProjects', 'integration', '--testPathIgnorePatterns', 'driver-contract|sasl'],
     otherClient: true,
   },
   { args: ['--selectProjects', 'e2e', '--runInBand'] },

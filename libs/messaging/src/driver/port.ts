@@ -105,6 +105,7 @@ export interface PartitionOffset {
 export interface KafkaGroupConsumer {
   connect(): Promise<void>;
   subscribe(topics: string[]): Promise<void>;
+  /** Joins the group and starts fetching: resolves once it has joined the first time (a failed join rejects). */
   run(options: { partitionsAtOnce: number; eachBatch: (batch: Batch, control: BatchControl) => Promise<void> }): Promise<void>;
   /** Fetches nothing more from these topics until the consumer stops. */
   pause(topics: string[]): void;
