@@ -265,7 +265,9 @@ async function createTopics(brokers) {
   const partitions = positiveInt('KAFKA_PARTITIONS');
   const replicationFactor = positiveInt('KAFKA_REPLICATION_FACTOR');
   const { ALL_TOPICS } = requireFromRoot(join(ROOT, 'dist/libs/events/src/topics.js'));
-  // Through the apps' own Kafka driver (KAFKA_CLIENT) and settings (KAFKA_SSL*, KAFKA_SASL_*).
+  // Through the apps' own Kafka driver (KAFKA_CLIENT) and settings (KAFKA_SSL*, KAFKA_SASL_*). The client logs through
+  // Nest's logger: here only its warnings and errors (not the retried "not the leader yet" of a topic just created).
+  requireFromRoot('@nestjs/common').Logger.overrideLogger(['fatal', 'error', 'warn']);
   const { driverFromEnv } = requireFromRoot(join(ROOT, 'dist/libs/messaging/src/driver/index.js'));
   const { ensureTopics } = requireFromRoot(join(ROOT, 'dist/libs/messaging/src/topics.js'));
   const driver = driverFromEnv('homestore-provision', { ...process.env, KAFKA_BROKERS: brokers });
