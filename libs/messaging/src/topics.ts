@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Batch, KafkaDriver, PartitionEnds, TopicSpec } from './driver/port';
+import type { Batch, GroupOptions, KafkaDriver, PartitionEnds, TopicSpec } from './driver/port';
 
 /**
  * Creates the topics that are missing and resolves once every partition of every one of them has a leader that
@@ -61,7 +61,7 @@ export async function readToEnd(
     }
     if (!remaining.size) return ends;
     const groupId = `homestore-read-${randomUUID()}`;
-    const consumer = driver.consumer({ groupId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000, minBytes: 1, maxWaitMs: 100 });
+    const consumer = driver.consumer(throwawayGroup(groupId));
     await consumer.connect();
     try {
       await consumer.subscribe(topics);
@@ -113,7 +113,7 @@ export async function watchFromNow(
   } finally {
     await admin.disconnect();
   }
-  const consumer = driver.consumer({ groupId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000, minBytes: 1, maxWaitMs: 100 });
+  const consumer = driver.consumer(throwawayGroup(groupId));
   await consumer.connect();
   await consumer.subscribe(topics);
   await consumer.run({
@@ -131,4 +131,9 @@ export async function watchFromNow(
       await admin.disconnect();
     },
   };
+}
+
+/** A tool's or a test's short-lived group member: quick fetches, no tuning for load. */
+export function throwawayGroup(groupId: string): GroupOptions {
+  return { groupId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000, minBytes: 1, maxWaitMs: 100 };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { KAFKA_CLIENTS, kafkaDriver, type KafkaConnection } from '../src';
+import { KAFKA_CLIENTS, kafkaDriver, throwawayGroup, type KafkaConnection } from '../src';
 
 /**
  * The Kafka clients' SSL and SASL settings against the real broker: scripts/kafka.mjs gives the local one a
@@ -29,7 +29,7 @@ const roundTripWith =
     const driver = kafkaDriver(client, connection);
     const admin = driver.admin();
     const producer = driver.producer();
-    const consumer = driver.consumer({ groupId: `${topic}-reader`, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000, minBytes: 1, maxWaitMs: 100 });
+    const consumer = driver.consumer(throwawayGroup(`${topic}-reader`));
     try {
       await admin.connect();
       await admin.createTopics([{ topic, numPartitions: 1 }]);

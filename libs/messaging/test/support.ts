@@ -5,7 +5,7 @@ import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'type
 import { defineEvent, EventEnvelope, EventOf, Topic } from '@homestore/events';
 import { databaseUrl, dataSourceOptions, ensureDatabase } from '@homestore/persistence';
 import { dropDatabase, eventually, testDriver } from '@homestore/testing';
-import { ConsumedMessage, CreateMessagingTables1763800000000, ensureTopics, EventContext, KafkaDriver, KafkaProducer, MessagingMetrics } from '../src';
+import { ConsumedMessage, CreateMessagingTables1763800000000, ensureTopics, EventContext, KafkaDriver, KafkaProducer, MessagingMetrics, throwawayGroup } from '../src';
 
 export { dropDatabase, eventually, testDriver };
 
@@ -116,7 +116,7 @@ export async function readTopic(
   until: (messages: ConsumedMessage[]) => boolean,
   timeoutMs = 20_000,
 ): Promise<ConsumedMessage[]> {
-  const consumer = driver.consumer({ groupId: unique('reader'), sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 500, minBytes: 1, maxWaitMs: 100 });
+  const consumer = driver.consumer(throwawayGroup(unique('reader')));
   const messages: ConsumedMessage[] = [];
   await consumer.connect();
   await consumer.subscribe([topic]);
