@@ -553,7 +553,7 @@ const PHASES = [
 
 /** The Kafka clients of libs/messaging's driver port (KAFKA_CLIENT); the default is KafkaConfig's in libs/platform. */
 const KAFKA_CLIENTS = ['kafkajs', 'platformatic'];
-const DEFAULT_KAFKA_CLIENT = 'kafkajs';
+const DEFAULT_KAFKA_CLIENT = 'platformatic';
 
 async function test(args) {
   await useTestBrokerData();

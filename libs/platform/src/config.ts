@@ -49,7 +49,7 @@ function IsReadableFile(options?: { message: string }): PropertyDecorator {
 export class KafkaConfig {
   /** The client library behind the driver port (libs/messaging/src/driver). */
   @IsIn(['kafkajs', 'platformatic'])
-  KAFKA_CLIENT: 'kafkajs' | 'platformatic' = 'kafkajs';
+  KAFKA_CLIENT: 'kafkajs' | 'platformatic' = 'platformatic';
 
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
