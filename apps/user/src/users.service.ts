@@ -94,10 +94,10 @@ export class UsersService {
   }
 
   /**
-   * Makes sure the store clerk account exists with this password: created (and announced) once, whatever the
-   * number of instances starting; its password follows the configuration.
+   * Makes sure the store clerk account exists: created with this password (and announced) once, whatever the number
+   * of instances starting. An account of this email with another role is refused.
    */
-  async ensureStoreClerk(email: string, password: string): Promise<'created' | 'unchanged' | 'password-changed'> {
+  async ensureStoreClerk(email: string, password: string): Promise<'created' | 'exists'> {
     const existing = await this.byEmail(this.dataSource.manager, email);
     if (!existing) {
       try {
@@ -109,7 +109,13 @@ export class UsersService {
       }
     }
     if (existing.role !== 'store') throw new Error(`STORE_ADMIN_EMAIL ${email} belongs to a ${existing.role} account: choose another email`);
-    if (await passwordMatches(existing.passwordHash, password)) return 'unchanged';
+    return 'exists';
+  }
+
+  /** The store clerk's password follows the configuration: changed when it no longer matches. */
+  async followStoreClerkPassword(email: string, password: string): Promise<'unchanged' | 'password-changed'> {
+    const existing = await this.byEmail(this.dataSource.manager, email);
+    if (!existing || (await passwordMatches(existing.passwordHash, password))) return 'unchanged';
     await this.dataSource.manager.update(UserEntity, { id: existing.id }, { passwordHash: await hashPassword(password) });
     return 'password-changed';
   }
@@ -130,7 +136,15 @@ export class StoreClerk implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const outcome = await this.users.ensureStoreClerk(this.config.STORE_ADMIN_EMAIL, this.config.STORE_ADMIN_PASSWORD);
-    if (outcome !== 'unchanged') this.logger.log(`store clerk account ${this.config.STORE_ADMIN_EMAIL}: ${outcome}`);
+    const { STORE_ADMIN_EMAIL: email, STORE_ADMIN_PASSWORD: password } = this.config;
+    if ((await this.users.ensureStoreClerk(email, password)) === 'created') {
+      this.logger.log(`store clerk account ${email}: created`);
+      return;
+    }
+    // Checking the password is an argon2 verification, half a second of CPU: a restart does not wait for it.
+    void this.users.followStoreClerkPassword(email, password).then(
+      (outcome) => outcome === 'password-changed' && this.logger.log(`store clerk account ${email}: password changed`),
+      (e: Error) => this.logger.error(`store clerk account ${email}: its password could not be checked (${e.message})`),
+    );
   }
 }

@@ -264,6 +264,20 @@ describe('user service (real Kafka and PostgreSQL)', () => {
     const clerkId = (await app.get(DataSource).query(`SELECT id FROM users WHERE role = 'store'`))[0].id;
     expect(eventsOf(await publishedUserEvents(), UserRegistered, (p) => p.userId === clerkId)).toHaveLength(1);
   });
+
+  it("changes the clerk's password when an instance starts with another STORE_ADMIN_PASSWORD, after its start", async () => {
+    const { STORE_ADMIN_EMAIL: email, STORE_ADMIN_PASSWORD: before } = app.get(UserConfig);
+    const hash = async () => (await app.get(DataSource).query(`SELECT password_hash FROM users WHERE role = 'store'`))[0].password_hash as string;
+    const old = await hash();
+    const second = await startUserApp(database, { STORE_ADMIN_PASSWORD: 'a-new-clerk-secret' });
+    try {
+      await eventually('the new password to be stored', hash, (h) => h !== old);
+      expect((await call(base, 'POST', '/auth/login', { email, password: 'a-new-clerk-secret' })).status).toBe(200);
+      expect((await call(base, 'POST', '/auth/login', { email, password: before })).status).toBe(401);
+    } finally {
+      await second.app.close();
+    }
+  });
 });
 
 describe('user service configuration', () => {
