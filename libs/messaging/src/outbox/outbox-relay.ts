@@ -18,9 +18,6 @@ export interface OutboxRelayOptions {
 
 export const DEFAULT_RELAY_OPTIONS: OutboxRelayOptions = { batchSize: 1000, pollIntervalMs: 500 };
 
-/** How long published rows wait for the next batch's statement to delete them before the relay wakes to do it. */
-const TIDY_AFTER_MS = 50;
-
 /** Session advisory lock held by the one relay that publishes, whatever the number of app instances. */
 const RELAY_LOCK = 0x0b0c_0001;
 
@@ -51,14 +48,10 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   /**
-   * Ids of rows Kafka acknowledged and not yet deleted: the next batch's SELECT deletes them in the same statement, so
-   * that publishing costs one round trip a batch. Under load the next commit's NOTIFY brings that SELECT within
-   * milliseconds; when none comes, the relay wakes itself after TIDY_AFTER_MS, and stop() deletes what is left. Until
-   * then they are not counted as backlog, and a relay that dies, or loses its connection, leaves them to be published
-   * again by the next leader (the consumers' inboxes absorb the duplicates).
+   * Ids of rows Kafka acknowledged and not yet deleted: while more is coming, the next batch's SELECT deletes them in
+   * the same statement (one round trip a batch instead of two); the relay deletes them before it goes idle.
    */
   private published: string[] = [];
-  private tidyTimer?: NodeJS.Timeout;
   private stopped = true;
   private lastError?: string;
 
@@ -80,7 +73,6 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearTimeout(this.tidyTimer);
     await this.running;
     const connection = this.connection;
     const release = this.releaseConnection;
@@ -89,8 +81,6 @@ export class OutboxRelay {
     if (!connection || !release) return;
     try {
       // The connection goes back to the pool, so the session's lock and LISTEN must not go with it.
-      if (this.leading && this.published.length) await connection.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [this.published]);
-      this.published = [];
       if (this.leading) await connection.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK]);
       await connection.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
       release();
@@ -103,16 +93,11 @@ export class OutboxRelay {
   /** Publishes now (or right after the batch in flight). */
   wake(): void {
     if (this.stopped) return;
-    clearTimeout(this.tidyTimer);
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      // Not after a failure: the poll retries that, at its own pace.
-      if (this.published.length && !this.stopped && !this.lastError) this.tidyTimer = setTimeout(() => this.wake(), TIDY_AFTER_MS);
-    });
+    this.running = this.drain().finally(() => (this.running = undefined));
   }
 
   /** Publishes what is committed now; resolves when the outbox is empty (or at once while another instance leads). */
@@ -136,6 +121,10 @@ export class OutboxRelay {
         }
         while ((await this.publishBatch(connection)) === this.options.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
+      if (this.published.length) {
+        await connection.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [this.published]);
+        this.published = [];
+      }
       this.lastError = undefined;
     } catch (e) {
       this.lastError = (e as Error).message;
@@ -199,7 +188,7 @@ export class OutboxRelay {
     return this.leading ? this.connection : undefined;
   }
 
-  /** Deletes what the last batch published, reads the next batch and publishes it; its rows are deleted by the next call. */
+  /** Deletes what the last batch published, reads the next batch and publishes it; its rows are deleted later. */
   private async publishBatch(connection: PoolClient): Promise<number> {
     const { rows } = await connection.query<OutboxRow>(
       `WITH published AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]))
