@@ -1,7 +1,7 @@
-import type { KafkaProducer } from '../src';
+import type { GroupEvent, KafkaDriver, KafkaProducer } from '../src';
 import type { DataSource } from 'typeorm';
 import { EventConsumer, EventContext } from '../src';
-import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, testDatabase, testEnvelope, testEvent, TestHappened, testDriver, unique } from './support';
+import { createTopic, dropDatabase, effectHandler, eventually, newMetrics, spawnWorker, testDatabase, testEnvelope, testEvent, TestHappened, testDriver, unique } from './support';
 
 describe('one consumer group across instances joining and leaving (real Kafka and PostgreSQL)', () => {
   const kafka = testDriver('test');
@@ -79,4 +79,61 @@ describe('one consumer group across instances joining and leaving (real Kafka an
     for (const key of keys) expect([key, byKey.get(key)]).toEqual([key, Array.from({ length: perKey }, (_, i) => i)]);
     expect(new Set(effects.map((e) => e.worker))).toEqual(new Set(['a', 'b', 'c']));
   });
+  // Static membership (CONSUMER_INSTANCE_ID) is what makes a crashed process's restart fast: the broker hands the
+  // returning member its partitions back without a rebalance. kafkajs has none: its restart is a new member.
+  it('a member killed and restarted at once under its instance id takes its partitions back; with kafkajs the group rebalances', async () => {
+    const staticTopic = unique('test.static');
+    const staticGroup = unique('static-group');
+    await createTopic(kafka, staticTopic, 4);
+    const seen: GroupEvent['type'][] = [];
+    const watched: KafkaDriver = Object.assign(Object.create(kafka) as KafkaDriver, {
+      consumer: (options: Parameters<KafkaDriver['consumer']>[0]) => {
+        const consumer = kafka.consumer(options);
+        consumer.on((event) => seen.push(event.type));
+        return consumer;
+      },
+    });
+    // A session long enough that the killed member's cannot end before its restart joins, however slow the machine.
+    const session = 30_000;
+    const workerEnv = { ROLE: 'consumer', DB: db, TOPIC: staticTopic, GROUP: staticGroup, WORKER: 'static-a', INSTANCE_ID: 'static-a', SESSION_TIMEOUT_MS: String(session) };
+    const first = spawnWorker(workerEnv);
+    await first.ready;
+    const b = new EventConsumer({ driver: watched, dataSource: ds, producer, metrics: newMetrics(), group: staticGroup, instanceId: 'static-b', sessionTimeoutMs: session, handlers: [{ definition: testEvent(staticTopic), handle: effectHandler('static-b') }] });
+    running.push(b);
+    await b.start();
+    const admin = kafka.admin();
+    await admin.connect();
+    let again: ReturnType<typeof spawnWorker> | undefined;
+    try {
+      const group = async () => (await admin.describeGroups([staticGroup]))[0];
+      await eventually('both members in a stable group', group, (g) => g.state === 'Stable' && g.members === 2, 30_000);
+      seen.length = 0;
+
+      first.process.kill('SIGKILL');
+      await first.exited;
+      again = spawnWorker(workerEnv);
+      if (kafka.name === 'kafkajs') {
+        // The restart asks to join as a new member: the group starts a rebalance, which the survivor is told of.
+        await eventually("the survivor's rebalance", async () => [...seen], (events) => events.includes('rebalancing'), 20_000);
+        return;
+      }
+      await again.ready;
+      const keys = Array.from({ length: 40 }, (_, i) => `static-${i}`);
+      await producer.send([{ topic: staticTopic, messages: keys.map((key) => ({ key, value: JSON.stringify(testEnvelope(key, 0)) })) }]);
+      const byWorker = async () =>
+        Object.fromEntries(((await ds.query(`SELECT worker, count(*)::int AS n FROM effects WHERE key LIKE 'static-%' GROUP BY worker`)) as { worker: string; n: number }[]).map((r) => [r.worker, r.n]));
+      const handled = await eventually('every event handled', byWorker, (w) => (w['static-a'] ?? 0) + (w['static-b'] ?? 0) === keys.length);
+      // Both consume (the restarted process took its partitions back), and the survivor never rebalanced.
+      expect(handled['static-a']).toBeGreaterThan(0);
+      expect(handled['static-b']).toBeGreaterThan(0);
+      expect(seen).not.toContain('rebalancing');
+      expect(await group()).toMatchObject({ state: 'Stable', members: 2 });
+    } finally {
+      await admin.disconnect();
+      if (again) {
+        again.process.kill(kafka.name === 'kafkajs' ? 'SIGKILL' : 'SIGTERM');
+        await again.exited;
+      }
+    }
+  }, 90_000);
 });

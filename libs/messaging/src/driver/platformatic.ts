@@ -272,12 +272,15 @@ class PlatformaticGroupConsumer implements KafkaGroupConsumer {
   async connect(): Promise<void> {
     if (!this.consumer || this.consumer.closed) {
       const common = clientOptions(this.connection);
+      // The library refuses a rebalance timeout shorter than the session timeout (Kafka and kafkajs take it): a longer
+      // session (CONSUMER_SESSION_TIMEOUT_MS) lengthens the rebalance timeout with it.
+      const rebalanceTimeoutMs = Math.max(this.options.rebalanceTimeoutMs, this.options.sessionTimeoutMs);
       const consumer = new Consumer({
         ...common,
         groupId: this.options.groupId,
         ...(this.options.instanceId ? { groupInstanceId: this.options.instanceId } : {}),
         sessionTimeout: this.options.sessionTimeoutMs,
-        rebalanceTimeout: this.options.rebalanceTimeoutMs,
+        rebalanceTimeout: rebalanceTimeoutMs,
         heartbeatInterval: this.options.heartbeatIntervalMs,
         minBytes: this.options.minBytes,
         maxWaitTime: this.options.maxWaitMs,
@@ -286,7 +289,7 @@ class PlatformaticGroupConsumer implements KafkaGroupConsumer {
         // can then share a group, as while a rolling deploy switches KAFKA_CLIENT (else INCONSISTENT_GROUP_PROTOCOL).
         protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
         // A JoinGroup waits on the broker up to the rebalance timeout.
-        requestTimeout: Math.max(30_000, this.options.rebalanceTimeoutMs + 5000),
+        requestTimeout: Math.max(30_000, rebalanceTimeoutMs + 5000),
       });
       consumer.on('consumer:group:join', ({ assignments }) => this.joined(assignments ?? []));
       // Emitted when the library gave up rejoining after a rebalance (its retries spent): join again, from the loop.
