@@ -95,28 +95,28 @@ export class UsersService {
 
   /**
    * Makes sure the store clerk account exists: created with this password (and announced) once, whatever the number
-   * of instances starting. An account of this email with another role is refused.
+   * of instances starting. An account of this email with another role is refused. Answers the account when it was
+   * there already, undefined when this call created it.
    */
-  async ensureStoreClerk(email: string, password: string): Promise<'created' | 'exists'> {
+  async ensureStoreClerk(email: string, password: string): Promise<UserEntity | undefined> {
     const existing = await this.byEmail(this.dataSource.manager, email);
     if (!existing) {
       try {
         await this.signUp({ email, password, ...STORE_CLERK }, 'store');
-        return 'created';
+        return undefined;
       } catch (e) {
         if (!(e instanceof DomainError && e.code === 'USER.EMAIL_TAKEN')) throw e;
         return this.ensureStoreClerk(email, password); // another instance created it meanwhile
       }
     }
     if (existing.role !== 'store') throw new Error(`STORE_ADMIN_EMAIL ${email} belongs to a ${existing.role} account: choose another email`);
-    return 'exists';
+    return existing;
   }
 
   /** The store clerk's password follows the configuration: changed when it no longer matches. */
-  async followStoreClerkPassword(email: string, password: string): Promise<'unchanged' | 'password-changed'> {
-    const existing = await this.byEmail(this.dataSource.manager, email);
-    if (!existing || (await passwordMatches(existing.passwordHash, password))) return 'unchanged';
-    await this.dataSource.manager.update(UserEntity, { id: existing.id }, { passwordHash: await hashPassword(password) });
+  async followStoreClerkPassword(clerk: UserEntity, password: string): Promise<'unchanged' | 'password-changed'> {
+    if (await passwordMatches(clerk.passwordHash, password)) return 'unchanged';
+    await this.dataSource.manager.update(UserEntity, { id: clerk.id }, { passwordHash: await hashPassword(password) });
     return 'password-changed';
   }
 
@@ -137,12 +137,13 @@ export class StoreClerk implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const { STORE_ADMIN_EMAIL: email, STORE_ADMIN_PASSWORD: password } = this.config;
-    if ((await this.users.ensureStoreClerk(email, password)) === 'created') {
+    const existing = await this.users.ensureStoreClerk(email, password);
+    if (!existing) {
       this.logger.log(`store clerk account ${email}: created`);
       return;
     }
     // Checking the password is an argon2 verification, half a second of CPU: a restart does not wait for it.
-    void this.users.followStoreClerkPassword(email, password).then(
+    void this.users.followStoreClerkPassword(existing, password).then(
       (outcome) => outcome === 'password-changed' && this.logger.log(`store clerk account ${email}: password changed`),
       (e: Error) => this.logger.error(`store clerk account ${email}: its password could not be checked (${e.message})`),
     );

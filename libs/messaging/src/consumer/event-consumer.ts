@@ -110,7 +110,7 @@ export class EventConsumer {
       heartbeatIntervalMs: 1000,
       minBytes: options.fetchMinBytes ?? 1,
       maxWaitMs: options.fetchMaxWaitMs ?? 500,
-      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+      instanceId: options.instanceId,
     });
     this.offsets = new OffsetCommitter(group, this.consumer, options.commitIntervalMs ?? 1000);
     this.consumer.on((event) => {
