@@ -49,8 +49,8 @@ const CONSOLE = { name: 'console', firstPort: 8090, entry: ['-r', '@swc-node/reg
 
 /**
  * Told to the tests and benchmarks this script runs, after provisioning built dist/: the shop's processes
- * (test/e2e/shop.ts) then start from the build, as npm start and the images do, instead of compiling the TypeScript
- * at every start (1.4 s of CPU an app, which a SIGKILLed app's restart under load waits for).
+ * (test/e2e/shop.ts) then start from the build's bundles, as npm start and the images do, instead of compiling the
+ * TypeScript at every start (1.4 s of CPU an app, which a SIGKILLed app's restart under load waits for).
  */
 const BUILT = { HOMESTORE_APPS_BUILT: '1' };
 
@@ -395,7 +395,7 @@ function portAnswers(port) {
 
 /** Starts one app with its output prefixed by its name; keeps its last lines for error reports. */
 function launch(app, env, label) {
-  const child = spawn(process.execPath, app.entry ?? [join('dist', 'apps', app.name, 'src', 'main.js')], {
+  const child = spawn(process.execPath, app.entry ?? [join('dist', 'apps', app.name, 'main.js')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

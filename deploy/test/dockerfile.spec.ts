@@ -52,16 +52,17 @@ describe('Dockerfile', () => {
     expect(byStage.get('build')!.steps.some((s) => s.keyword === 'RUN' && /npm run build/.test(s.args))).toBe(true);
   });
 
-  it('ships only production node_modules and the compiled app chosen by ARG APP', () => {
+  it('ships only production node_modules and the bundle of the app chosen by ARG APP', () => {
     const copies = runtime.steps.filter((s) => s.keyword === 'COPY').map((s) => s.args);
     expect(copies).toContain('--from=deps /app/node_modules ./node_modules');
     expect(copies.some((c) => c.startsWith('--from=build /app/node_modules'))).toBe(false);
-    expect(copies).toContain('--from=app /app/dist/apps/${APP} ./dist/apps/${APP}');
+    expect(copies).toContain('--from=app /app/dist/apps/${APP}/main.js ./dist/apps/${APP}/main.js');
+    expect(copies.some((c) => c.includes('dist/libs'))).toBe(false);
     expect(runtime.steps.some((s) => s.keyword === 'ARG' && s.args === 'APP')).toBe(true);
     // The build fails early, naming the apps, when APP is not one of them.
-    expect(text).toMatch(/test -f "dist\/apps\/\$\{APP\}\/src\/main\.js"/);
+    expect(text).toMatch(/test -f "dist\/apps\/\$\{APP\}\/main\.js"/);
     expect(last('CMD')).toBe('["node", "dist/main.js"]');
-    expect(text).toContain("require('./apps/%s/src/main.js')");
+    expect(text).toContain("require('./apps/%s/main.js')");
   });
 
   it('runs as a numeric non-root user, with tini as PID 1, SIGTERM as stop signal and a HEALTHCHECK on /health/live', () => {

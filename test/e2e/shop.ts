@@ -58,12 +58,12 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * How an app's process starts: from dist/ when scripts/homestore.mjs has just built it (npm test, the benchmarks, as
- * npm start and the images run the apps), else from the TypeScript sources (a jest run of its own, which may have no
- * build or an old one).
+ * How an app's process starts: from its bundle in dist/ when scripts/homestore.mjs has just built it (npm test, the
+ * benchmarks, as npm start and the images run the apps), else from the TypeScript sources (a jest run of its own,
+ * which may have no build or an old one).
  */
 function entryOf(name: Service): string[] {
-  if (process.env.HOMESTORE_APPS_BUILT === '1') return [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')];
+  if (process.env.HOMESTORE_APPS_BUILT === '1') return [join(ROOT, 'dist', 'apps', name, 'main.js')];
   return ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')];
 }
 

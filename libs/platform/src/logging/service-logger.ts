@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { DestinationStream, Level, Logger as Pino, pino } from 'pino';
-import { prettyFactory } from 'pino-pretty';
 import { currentLogContext } from './log-context';
 
 /** What a service's log settings are made of (ServiceConfig has both). */
@@ -69,6 +68,8 @@ function lineOf(message: unknown): { fields: object; msg: string } {
  * Each line is rewritten as it is written (pino-pretty's formatter, not its stream), so it stays synchronous.
  */
 function forPeople(destination: DestinationStream): DestinationStream {
+  // Required here, not at import: processes that log JSON (every one but npm start's) never load it.
+  const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
   const prettify = prettyFactory({
     // As Nest does: colours unless NO_COLOR (npm start sets it when its own output is no terminal).
     colorize: !process.env.NO_COLOR,

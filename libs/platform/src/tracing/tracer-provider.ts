@@ -1,8 +1,10 @@
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+// The SDK and the exporter are required when tracing starts, not at import: most processes never trace, and loading
+// them cost every start about 0.1 s of CPU (docs/benchmarks.md, "Start-up").
+const sdk = () => require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
 
 /** The tracer provider this process registered, if any: spans are recorded only while there is one (see startSpan). */
 let installed: BasicTracerProvider | undefined;
@@ -19,12 +21,14 @@ export interface Tracing {
  */
 export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
-  return installTracing(service, new BatchSpanProcessor(new OTLPTraceExporter()));
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  return installTracing(service, new (sdk().BatchSpanProcessor)(new OTLPTraceExporter()));
 }
 
 /** Registers a tracer provider that hands every span of `service` to `processor` (an exporter's, or a test's). */
 export function installTracing(service: string, processor: SpanProcessor): Tracing {
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }), spanProcessors: [processor] });
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const provider = new (sdk().BasicTracerProvider)({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }), spanProcessors: [processor] });
   trace.setGlobalTracerProvider(provider);
   installed = provider;
   return {
