@@ -37,3 +37,15 @@ export function backoffMs(policy: RetryPolicy, failedAttempts: number, random: (
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (failedAttempts - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/**
+ * The longest wait between two tries while the database is unavailable. Each try costs a connection attempt, and a
+ * database that is back must be noticed within a second, not after the policy's longest wait (10 s by default): the
+ * recovery target is every group consuming within 10 s of the database answering.
+ */
+export const DATABASE_RETRY_MAX_MS = 1000;
+
+/** The wait before the next try while the database is unavailable, after `outageTries` tries: the backoff, capped lower. */
+export function outageBackoffMs(policy: RetryPolicy, outageTries: number, random: () => number = Math.random): number {
+  return backoffMs({ ...policy, maxDelayMs: Math.min(policy.maxDelayMs, DATABASE_RETRY_MAX_MS) }, outageTries, random);
+}

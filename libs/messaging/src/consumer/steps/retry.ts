@@ -3,7 +3,7 @@ import type { ConsumedMessage } from '../../driver/port';
 import type { MessagingMetrics } from '../../metrics';
 import type { DeadLetters } from '../dead-letters';
 import type { Decoder } from './decode';
-import { backoffMs, DatabaseUnavailableError, isPermanent, RetryPolicy } from '../retry-policy';
+import { backoffMs, DatabaseUnavailableError, isPermanent, outageBackoffMs, RetryPolicy } from '../retry-policy';
 import type { DecodedEvent } from './step';
 
 /** Waits `ms` while the group membership stays alive; false when the consumer is stopping (give the record up). */
@@ -59,7 +59,7 @@ export class RetryOrDeadLetter {
         }
         this.metrics.retried.inc(d.labels);
         outage = unavailable ? outage + 1 : 0;
-        const wait = backoffMs(this.policy, unavailable ? outage : n);
+        const wait = unavailable ? outageBackoffMs(this.policy, outage) : backoffMs(this.policy, n);
         const why = unavailable ? 'waits for the database' : `failed (attempt ${n++})`;
         this.logger.warn(`${d.labels.event_type} ${d.event.eventId} ${why}, retrying in ${wait} ms: ${(error as Error).message}`);
         if (!(await pause(wait))) return false;
