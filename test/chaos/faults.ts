@@ -27,24 +27,47 @@ export interface Recovery {
   detail?: string;
 }
 
-async function isReady(url: string): Promise<boolean> {
+/** Null when the process answers ready, else why not (its readiness checks that are down, or no answer). */
+async function notReady(url: string): Promise<string | null> {
   try {
     const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
-    await res.body?.cancel();
-    return res.status === 200;
-  } catch {
-    return false;
+    if (res.status === 200) {
+      await res.body?.cancel();
+      return null;
+    }
+    const report = (await res.json().catch(() => ({}))) as { checks?: Record<string, { status: string; error?: string }> };
+    const down = Object.entries(report.checks ?? {}).filter(([, c]) => c.status !== 'up');
+    return down.map(([name, c]) => `${name}: ${c.error ?? 'down'}`).join('; ') || `status ${res.status}`;
+  } catch (e) {
+    return `no answer (${(e as Error).message})`;
   }
 }
 
+/** How long until processes were ready, and, when that took long, what the last of them was waiting for. */
+interface Readiness {
+  seconds: number | null;
+  /** The last process to be ready, and why it was not just before. */
+  last?: string;
+}
+
 /** Seconds from `since` until every one of `procs` answers ready, or null past `timeoutMs`. */
-export async function secondsUntilReady(procs: Proc[], since: number, timeoutMs = 90_000): Promise<number | null> {
+export async function secondsUntilReady(procs: Proc[], since: number, timeoutMs = 90_000): Promise<Readiness> {
   const deadline = since + timeoutMs;
+  const why = new Map<Proc, string>();
   while (Date.now() < deadline) {
-    if ((await Promise.all(procs.map((p) => isReady(p.url)))).every(Boolean)) return (Date.now() - since) / 1000;
+    const answers = await Promise.all(procs.map(async (p) => [p, await notReady(p.url)] as const));
+    const down = answers.filter(([, reason]) => reason !== null);
+    if (!down.length) {
+      const slowest = [...why.keys()].at(-1);
+      return { seconds: (Date.now() - since) / 1000, last: slowest && `${slowest.name}#${slowest.instance}: ${why.get(slowest)}` };
+    }
+    for (const [p, reason] of down) {
+      why.delete(p);
+      why.set(p, reason!);
+    }
     await sleep(100);
   }
-  return null;
+  return { seconds: null, last: [...why].map(([p, reason]) => `${p.name}#${p.instance}: ${reason}`).join(' | ') };
 }
 
 /** Every consumer group of the shop and the topics it reads, as the broker names them. */
@@ -94,13 +117,23 @@ export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs 
 /** The later of two measures (null when either never came). */
 const later = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.max(a, b));
 
+/** What the last process to be ready was waiting for, when it was ready too late (or never). */
+const slow = (seconds: number | null, target: number, last: string | undefined) => (seconds === null || seconds > target ? last && `last down: ${last}` : undefined);
+
+/** How a recovery's time splits into readiness and catching up (and, when readiness was late, what it waited for). */
+function split(ready: Readiness, caughtUp: number | null, target: number): string {
+  const late = slow(ready.seconds, target, ready.last);
+  return `ready ${ready.seconds ?? 'never'}, caught up ${caughtUp ?? 'never'}${late ? `; ${late}` : ''}`;
+}
+
 /** SIGKILL of one process, started again at once: seconds until it is consuming and ready. */
 export async function killAndRestart(shop: Shop, proc: Proc): Promise<Recovery> {
   proc.child.kill('SIGKILL');
   await proc.exited;
   const since = Date.now();
   const again = shop.restart(proc);
-  return { fault: `SIGKILL ${proc.name}#${proc.instance}, restarted at once`, until: 'ready and consuming', target: 10, seconds: await secondsUntilReady([again], since) };
+  const { seconds, last } = await secondsUntilReady([again], since);
+  return { fault: `SIGKILL ${proc.name}#${proc.instance}, restarted at once`, until: 'ready and consuming', target: 10, seconds, detail: slow(seconds, 10, last) };
 }
 
 /** SIGKILL of a replica that never comes back: seconds until its groups are stable with the survivors only. */
@@ -131,7 +164,8 @@ export async function killForGood(shop: Shop, proc: Proc): Promise<Recovery> {
 export async function addReplica(shop: Shop, app: Service): Promise<Recovery> {
   const since = Date.now();
   const proc = await shop.addInstance(app);
-  return { fault: `a new ${app} replica (#${proc.instance})`, until: 'ready and consuming', target: 30, seconds: await secondsUntilReady([proc], since) };
+  const { seconds, last } = await secondsUntilReady([proc], since);
+  return { fault: `a new ${app} replica (#${proc.instance})`, until: 'ready and consuming', target: 30, seconds, detail: slow(seconds, 30, last) };
 }
 
 /** The local broker's pid when it is this run's own (started on the test data dir), else why it is not. */
@@ -161,7 +195,7 @@ export async function killBroker(shop: Shop, downMs: number): Promise<Recovery> 
   if (started.status !== 0) throw new Error(`the broker did not start again: ${started.stderr || started.stdout}`);
   const since = Date.now();
   const [ready, caughtUp] = await Promise.all([secondsUntilReady(shop.procs, since), secondsUntilCaughtUp(shop, since)]);
-  return { fault, until, target: 15, seconds: later(ready, caughtUp), detail: `ready ${ready ?? 'never'}, caught up ${caughtUp ?? 'never'}` };
+  return { fault, until, target: 15, seconds: later(ready.seconds, caughtUp), detail: split(ready, caughtUp, 15) };
 }
 
 /** The local PostgreSQL cluster as pg_ctlcluster knows it (Debian), when this run may stop it. */
@@ -206,7 +240,7 @@ export async function crashDatabase(shop: Shop, downMs: number): Promise<Recover
   while (!(await databaseAnswers())) await sleep(100);
   const since = Date.now();
   const [ready, caughtUp] = await Promise.all([secondsUntilReady(shop.procs, since), secondsUntilCaughtUp(shop, since)]);
-  return { fault, until, target: 10, seconds: later(ready, caughtUp), detail: `ready ${ready ?? 'never'}, caught up ${caughtUp ?? 'never'}` };
+  return { fault, until, target: 10, seconds: later(ready.seconds, caughtUp), detail: split(ready, caughtUp, 10) };
 }
 
 function isAlive(pid: number): boolean {

@@ -215,8 +215,10 @@ export async function judge(
   check('every app ready', readiness.every(([, s]) => s === 200), readiness.filter(([, s]) => s !== 200).map(([n, s]) => `${n} ${s}`).join(', ') || `${readiness.length} processes`);
 
   for (const r of recoveries) {
+    const ok = !r.skipped && r.seconds !== null && r.seconds <= r.target;
     const measured = r.skipped ? `skipped: ${r.skipped}` : r.seconds === null ? 'never' : `${r.seconds.toFixed(1)} s`;
-    check(`recovery: ${r.fault} → ${r.until} within ${r.target} s`, !r.skipped && r.seconds !== null && r.seconds <= r.target, measured);
+    // A recovery that took too long says what it waited for (e.g. which process was not ready, and why).
+    check(`recovery: ${r.fault} → ${r.until} within ${r.target} s`, ok, !ok && r.detail ? `${measured} (${r.detail})` : measured);
   }
   return verdicts;
 }
