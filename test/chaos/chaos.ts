@@ -16,7 +16,7 @@ import { cpus } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { Proc, Service, Shop, startShop } from '../e2e/shop';
 import { addReplica, crashDatabase, killAndRestart, killBroker, killForGood, Recovery } from './faults';
-import { drive, PlacedOrder, stockTheShop } from './load';
+import { drive, PlacedOrder, signUpCustomers, stockTheShop } from './load';
 import { judge, settle, Verdict } from './oracle';
 
 export interface ChaosOptions {
@@ -70,13 +70,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   });
   try {
     const { catalog, clerkToken } = await stockTheShop(shop, 3, 1_000_000);
+    // Before the load: the warm-up below is orders, not signups.
+    const customers = await signUpCustomers(shop, 20);
     const faults = schedule(shop, gapMs).filter((f) => !options.only || f.name.includes(options.only));
     log(`${faults.length} faults, the first after ${options.warmupSeconds ?? 20} s of load, then one every ${options.gapSeconds} s once the last has recovered, under a load of at least ${options.seconds} s`);
     let lastFaultAt = Number.POSITIVE_INFINITY;
     const retryUntil = () => lastFaultAt + 60_000;
     // The load goes on until a gap after the last fault: every fault happens under load.
     const goOn = () => Date.now() < lastFaultAt + gapMs;
-    const load = drive(shop, catalog, clerkToken, { ratePerSecond: options.ratePerSecond, seconds: options.seconds, goOn, customers: 20, seed: options.seed }, retryUntil);
+    const load = drive(shop, catalog, clerkToken, customers, { ratePerSecond: options.ratePerSecond, seconds: options.seconds, goOn, seed: options.seed }, retryUntil);
     load.catch(() => undefined); // awaited below; a failure must not end the process before the shop is stopped
     const recoveries: Recovery[] = [];
     await sleep((options.warmupSeconds ?? 20) * 1000);
@@ -90,7 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
     }
     lastFaultAt = Date.now();
-    const { orders, customers } = await load;
+    const orders = await load;
     log(`load done: ${orders.length} orders accepted; waiting for every saga to end (60 s at the most from the last fault)`);
     const unsettled = await settle(shop, orders, lastFaultAt + 60_000);
     const verdicts = await judge(shop, orders, customers, catalog, unsettled, recoveries);

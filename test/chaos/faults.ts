@@ -77,13 +77,15 @@ function shopGroupTopics(shop: Shop): [string, string[]][] {
 
 /**
  * Seconds from `since` until every group has handled (and committed) everything published before `since`: the proof
- * that the groups consume again, which readiness alone is not. Null past `timeoutMs`.
+ * that the groups consume again, which readiness alone is not. Null past `timeoutMs`. `last` names the groups that were
+ * behind at the poll before, and by how many records.
  */
-export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs = 90_000): Promise<number | null> {
+export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs = 90_000): Promise<{ seconds: number | null; last?: string }> {
   const admin = driverFromEnv('chaos').admin();
   const deadline = since + timeoutMs;
   const groups = shopGroupTopics(shop);
   let ends: Map<string, Map<number, bigint>> | undefined;
+  let last: string | undefined;
   try {
     while (Date.now() < deadline) {
       try {
@@ -95,20 +97,26 @@ export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs 
           }
           ends = taken;
         }
-        let behind = false;
+        const behind: string[] = [];
         for (const [groupId, topics] of groups) {
+          let records = 0n;
           for (const { topic, partitions } of await admin.groupOffsets(groupId, topics)) {
             const end = ends.get(topic);
-            if (partitions.some((p) => BigInt(p.offset) < (end?.get(p.partition) ?? 0n))) behind = true;
+            for (const p of partitions) {
+              const gap = (end?.get(p.partition) ?? 0n) - BigInt(p.offset);
+              if (gap > 0n) records += gap;
+            }
           }
+          if (records > 0n) behind.push(`${groupId.slice(shop.groupPrefix.length)} ${records}`);
         }
-        if (!behind) return (Date.now() - since) / 1000;
+        if (!behind.length) return { seconds: (Date.now() - since) / 1000, last };
+        last = behind.join(', ');
       } catch {
         // the broker (or its group coordinator) is still loading: ask again
       }
       await sleep(200);
     }
-    return null;
+    return { seconds: null, last };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -120,10 +128,10 @@ const later = (a: number | null, b: number | null) => (a === null || b === null 
 /** What the last process to be ready was waiting for, when it was ready too late (or never). */
 const slow = (seconds: number | null, target: number, last: string | undefined) => (seconds === null || seconds > target ? last && `last down: ${last}` : undefined);
 
-/** How a recovery's time splits into readiness and catching up (and, when readiness was late, what it waited for). */
-function split(ready: Readiness, caughtUp: number | null, target: number): string {
-  const late = slow(ready.seconds, target, ready.last);
-  return `ready ${ready.seconds ?? 'never'}, caught up ${caughtUp ?? 'never'}${late ? `; ${late}` : ''}`;
+/** How a recovery's time splits into readiness and catching up (and, for the late one, what it waited for). */
+function split(ready: Readiness, caughtUp: { seconds: number | null; last?: string }, target: number): string {
+  const late = [slow(ready.seconds, target, ready.last), caughtUp.seconds === null || caughtUp.seconds > target ? caughtUp.last && `last behind (records): ${caughtUp.last}` : undefined];
+  return [`ready ${ready.seconds ?? 'never'}, caught up ${caughtUp.seconds ?? 'never'}`, ...late.filter(Boolean)].join('; ');
 }
 
 /** SIGKILL of one process, started again at once: seconds until it is consuming and ready. */
@@ -195,7 +203,7 @@ export async function killBroker(shop: Shop, downMs: number): Promise<Recovery> 
   if (started.status !== 0) throw new Error(`the broker did not start again: ${started.stderr || started.stdout}`);
   const since = Date.now();
   const [ready, caughtUp] = await Promise.all([secondsUntilReady(shop.procs, since), secondsUntilCaughtUp(shop, since)]);
-  return { fault, until, target: 15, seconds: later(ready.seconds, caughtUp), detail: split(ready, caughtUp, 15) };
+  return { fault, until, target: 15, seconds: later(ready.seconds, caughtUp.seconds), detail: split(ready, caughtUp, 15) };
 }
 
 /** The local PostgreSQL cluster as pg_ctlcluster knows it (Debian), when this run may stop it. */
@@ -240,7 +248,7 @@ export async function crashDatabase(shop: Shop, downMs: number): Promise<Recover
   while (!(await databaseAnswers())) await sleep(100);
   const since = Date.now();
   const [ready, caughtUp] = await Promise.all([secondsUntilReady(shop.procs, since), secondsUntilCaughtUp(shop, since)]);
-  return { fault, until, target: 10, seconds: later(ready.seconds, caughtUp), detail: split(ready, caughtUp, 10) };
+  return { fault, until, target: 10, seconds: later(ready.seconds, caughtUp.seconds), detail: split(ready, caughtUp, 10) };
 }
 
 function isAlive(pid: number): boolean {

@@ -81,26 +81,30 @@ export interface LoadOptions {
   /** The load lasts at least this long, and then as long as `goOn` says. */
   seconds: number;
   goOn: () => boolean;
-  customers: number;
   seed: number;
 }
 
+/** The customers of a run, signed up through the gateway one after the other (a signup hashes a password, dear on two cores). */
+export async function signUpCustomers(shop: Shop, count: number): Promise<Customer[]> {
+  const customers: Customer[] = [];
+  for (let i = 0; i < count; i++) customers.push(await newCustomer(shop.gateway, 'chaos'));
+  return customers;
+}
+
 /**
- * Places orders at the rate for as long as told and does what each client does with its order; resolves once every
- * client is done (each retries until its deadline, well after the load ends). Answers the orders the shop accepted,
- * and the customers who placed them.
+ * The customers place orders at the rate for as long as told, and do what each client does with its order; resolves
+ * once every client is done (each retries until its deadline, well after the load ends). Answers the orders the shop
+ * accepted.
  */
 export async function drive(
   shop: Shop,
   catalog: Catalog,
   clerkToken: string,
+  customers: Customer[],
   options: LoadOptions,
   stopRetryingAt: () => number,
-): Promise<{ orders: PlacedOrder[]; customers: Customer[] }> {
+): Promise<PlacedOrder[]> {
   const next = random(options.seed);
-  // One after the other: a signup hashes a password, dear on two cores.
-  const customers: Customer[] = [];
-  for (let i = 0; i < options.customers; i++) customers.push(await newCustomer(shop.gateway, 'chaos'));
   const placed: PlacedOrder[] = [];
   // Points each customer's orders may spend in all, canceled or not: never more than the welcome points.
   const budget = new Map(customers.map((c) => [c.id, WELCOME_POINTS]));
@@ -158,5 +162,5 @@ export async function drive(
     );
   }
   await Promise.all(clients);
-  return { orders: placed, customers };
+  return placed;
 }
