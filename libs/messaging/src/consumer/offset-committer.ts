@@ -56,8 +56,10 @@ export class OffsetCommitter {
   }
 
   /**
-   * One request for the offsets of every partition handled since the last commit. A failed commit (typically a
-   * partition lost in a rebalance) is not retried: the partition's next owner gets those records again and skips them.
+   * One request for the offsets of every partition handled since the last commit. A failed commit is tried again
+   * after the interval, unless a later record of the partition was handled since (its offset goes instead) or the
+   * group rejoined (forget: the partition's owner reads from the committed offset again). Dropping it left a
+   * partition with no more records, as after the broker's restart, behind for good: its lag never went back to 0.
    */
   private commit(): Promise<void> {
     this.committing = this.committing.then(async () => {
@@ -68,7 +70,9 @@ export class OffsetCommitter {
       try {
         await this.consumer.commit(offsets);
       } catch (e) {
-        this.logger.warn(`offset commit for ${offsets.map((o) => `${o.topic}[${o.partition}]`).join(', ')} failed: ${(e as Error).message}`);
+        this.logger.warn(`offset commit for ${offsets.map((o) => `${o.topic}[${o.partition}]`).join(', ')} failed (tried again in ${this.intervalMs} ms): ${(e as Error).message}`);
+        for (const o of offsets) if (!this.uncommitted.has(`${o.topic}:${o.partition}`)) this.uncommitted.set(`${o.topic}:${o.partition}`, o);
+        this.soon();
       }
     });
     return this.committing;
