@@ -5,7 +5,7 @@
  * the images run.
  *
  * Why: a process's start is mostly Node finding, reading and compiling some 2,500 modules one by one. On two cores a
- * killed app is back sooner when it reads one file (docs/benchmarks.md, "Start-up"). tsc still compiles every file
+ * killed app is back sooner when it reads one file (docs/benchmarks.md, "cheaper starts"). tsc still compiles every file
  * (decorator metadata included, which esbuild does not emit), so the bundle changes no behaviour; the unbundled
  * dist/apps/<app>/src/main.js still runs, for debugging against the compiled sources.
  *
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-export const EXTERNAL = [
+const EXTERNAL = [
   '@platformatic/kafka',
   'argon2',
   'swagger-ui-dist',

@@ -43,31 +43,23 @@ async function notReady(url: string): Promise<string | null> {
   }
 }
 
-/** How long until processes were ready, and, when that took long, what the last of them was waiting for. */
-interface Readiness {
+/** Seconds from `since` until something was so (null if never), and what was still not so at the look before. */
+interface Waited {
   seconds: number | null;
-  /** The last process to be ready, and why it was not just before. */
   last?: string;
 }
 
-/** Seconds from `since` until every one of `procs` answers ready, or null past `timeoutMs`. */
-export async function secondsUntilReady(procs: Proc[], since: number, timeoutMs = 90_000): Promise<Readiness> {
+/** Seconds from `since` until every one of `procs` answers ready (null past `timeoutMs`); `last`: who was not, and why. */
+export async function secondsUntilReady(procs: Proc[], since: number, timeoutMs = 90_000): Promise<Waited> {
   const deadline = since + timeoutMs;
-  const why = new Map<Proc, string>();
+  let last: string | undefined;
   while (Date.now() < deadline) {
-    const answers = await Promise.all(procs.map(async (p) => [p, await notReady(p.url)] as const));
-    const down = answers.filter(([, reason]) => reason !== null);
-    if (!down.length) {
-      const slowest = [...why.keys()].at(-1);
-      return { seconds: (Date.now() - since) / 1000, last: slowest && `${slowest.name}#${slowest.instance}: ${why.get(slowest)}` };
-    }
-    for (const [p, reason] of down) {
-      why.delete(p);
-      why.set(p, reason!);
-    }
+    const down = (await Promise.all(procs.map(async (p) => ({ p, why: await notReady(p.url) })))).filter((d) => d.why !== null);
+    if (!down.length) return { seconds: (Date.now() - since) / 1000, last };
+    last = down.map(({ p, why }) => `${p.name}#${p.instance}: ${why}`).join(' | ');
     await sleep(100);
   }
-  return { seconds: null, last: [...why].map(([p, reason]) => `${p.name}#${p.instance}: ${reason}`).join(' | ') };
+  return { seconds: null, last };
 }
 
 /** Every consumer group of the shop and the topics it reads, as the broker names them. */
@@ -80,7 +72,7 @@ function shopGroupTopics(shop: Shop): [string, string[]][] {
  * that the groups consume again, which readiness alone is not. Null past `timeoutMs`. `last` names the groups that were
  * behind at the poll before, and by how many records.
  */
-export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs = 90_000): Promise<{ seconds: number | null; last?: string }> {
+export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs = 90_000): Promise<Waited> {
   const admin = driverFromEnv('chaos').admin();
   const deadline = since + timeoutMs;
   const groups = shopGroupTopics(shop);
@@ -125,13 +117,13 @@ export async function secondsUntilCaughtUp(shop: Shop, since: number, timeoutMs 
 /** The later of two measures (null when either never came). */
 const later = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.max(a, b));
 
-/** What the last process to be ready was waiting for, when it was ready too late (or never). */
-const slow = (seconds: number | null, target: number, last: string | undefined) => (seconds === null || seconds > target ? last && `last down: ${last}` : undefined);
+/** What a wait that went past its target was still waiting for (nothing when it was in time). */
+const late = ({ seconds, last }: Waited, target: number, label: string) => (last && (seconds === null || seconds > target) ? `${label}: ${last}` : undefined);
 
-/** How a recovery's time splits into readiness and catching up (and, for the late one, what it waited for). */
-function split(ready: Readiness, caughtUp: { seconds: number | null; last?: string }, target: number): string {
-  const late = [slow(ready.seconds, target, ready.last), caughtUp.seconds === null || caughtUp.seconds > target ? caughtUp.last && `last behind (records): ${caughtUp.last}` : undefined];
-  return [`ready ${ready.seconds ?? 'never'}, caught up ${caughtUp.seconds ?? 'never'}`, ...late.filter(Boolean)].join('; ');
+/** How a recovery's time splits into readiness and catching up, and what the late one waited for. */
+function split(ready: Waited, caughtUp: Waited, target: number): string {
+  const waitedFor = [late(ready, target, 'last down'), late(caughtUp, target, 'last behind (records)')];
+  return [`ready ${ready.seconds ?? 'never'}, caught up ${caughtUp.seconds ?? 'never'}`, ...waitedFor.filter(Boolean)].join('; ');
 }
 
 /** SIGKILL of one process, started again at once: seconds until it is consuming and ready. */
@@ -140,8 +132,8 @@ export async function killAndRestart(shop: Shop, proc: Proc): Promise<Recovery> 
   await proc.exited;
   const since = Date.now();
   const again = shop.restart(proc);
-  const { seconds, last } = await secondsUntilReady([again], since);
-  return { fault: `SIGKILL ${proc.name}#${proc.instance}, restarted at once`, until: 'ready and consuming', target: 10, seconds, detail: slow(seconds, 10, last) };
+  const ready = await secondsUntilReady([again], since);
+  return { fault: `SIGKILL ${proc.name}#${proc.instance}, restarted at once`, until: 'ready and consuming', target: 10, seconds: ready.seconds, detail: late(ready, 10, 'last down') };
 }
 
 /** SIGKILL of a replica that never comes back: seconds until its groups are stable with the survivors only. */
@@ -172,8 +164,8 @@ export async function killForGood(shop: Shop, proc: Proc): Promise<Recovery> {
 export async function addReplica(shop: Shop, app: Service): Promise<Recovery> {
   const since = Date.now();
   const proc = await shop.addInstance(app);
-  const { seconds, last } = await secondsUntilReady([proc], since);
-  return { fault: `a new ${app} replica (#${proc.instance})`, until: 'ready and consuming', target: 30, seconds, detail: slow(seconds, 30, last) };
+  const ready = await secondsUntilReady([proc], since);
+  return { fault: `a new ${app} replica (#${proc.instance})`, until: 'ready and consuming', target: 30, seconds: ready.seconds, detail: late(ready, 30, 'last down') };
 }
 
 /** The local broker's pid when it is this run's own (started on the test data dir), else why it is not. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { partitionKey } from './driver/port';
 import type { Batch, GroupOptions, KafkaDriver, PartitionEnds, TopicSpec } from './driver/port';
 
 /**
@@ -57,7 +58,7 @@ export async function readToEnd(
     const remaining = new Map<string, bigint>(); // "topic:partition" → its end, still to reach
     for (const topic of topics) {
       ends[topic] = await admin.topicOffsets(topic);
-      for (const p of ends[topic]) if (BigInt(p.high) > BigInt(p.low)) remaining.set(`${topic}:${p.partition}`, BigInt(p.high));
+      for (const p of ends[topic]) if (BigInt(p.high) > BigInt(p.low)) remaining.set(partitionKey(topic, p.partition), BigInt(p.high));
     }
     if (!remaining.size) return ends;
     const groupId = `homestore-read-${randomUUID()}`;
@@ -70,7 +71,7 @@ export async function readToEnd(
           .run({
             partitionsAtOnce: 1,
             eachBatch: async (batch, control) => {
-              const key = `${batch.topic}:${batch.partition}`;
+              const key = partitionKey(batch.topic, batch.partition);
               const end = remaining.get(key);
               if (end === undefined) return;
               const messages = batch.messages.filter((m) => BigInt(m.offset) < end);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { KafkaGroupConsumer, PartitionOffset } from '../driver/port';
+import { partitionKey, type KafkaGroupConsumer, type PartitionOffset } from '../driver/port';
 
 /**
  * Commits a group's offsets of handled records at most once per interval, every partition in one request, and what
@@ -26,7 +26,7 @@ export class OffsetCommitter {
 
   /** The record at `offset` is handled (its transaction committed, or its dead letter written). */
   handled(topic: string, partition: number, offset: string): void {
-    this.uncommitted.set(`${topic}:${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    this.uncommitted.set(partitionKey(topic, partition), { topic, partition, offset: (BigInt(offset) + 1n).toString() });
   }
 
   /** Partitions may have moved: what was handled and not committed is redelivered to their owners, who skip it. */
@@ -71,7 +71,7 @@ export class OffsetCommitter {
         await this.consumer.commit(offsets);
       } catch (e) {
         this.logger.warn(`offset commit for ${offsets.map((o) => `${o.topic}[${o.partition}]`).join(', ')} failed (tried again in ${this.intervalMs} ms): ${(e as Error).message}`);
-        for (const o of offsets) if (!this.uncommitted.has(`${o.topic}:${o.partition}`)) this.uncommitted.set(`${o.topic}:${o.partition}`, o);
+        for (const o of offsets) if (!this.uncommitted.has(partitionKey(o.topic, o.partition))) this.uncommitted.set(partitionKey(o.topic, o.partition), o);
         this.soon();
       }
     });

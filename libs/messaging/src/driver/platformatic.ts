@@ -14,6 +14,7 @@ import {
   type SASLMechanismValue,
   stringSerializer,
 } from '@platformatic/kafka';
+import { partitionKey } from './port';
 import type {
   Batch,
   BatchControl,
@@ -229,8 +230,6 @@ const RESTART_AFTER_MAX_MS = 10_000;
 /** kafkajs' default, which Homestore ran with: at most this much of one partition per fetch. */
 const PARTITION_MAX_BYTES = 1024 * 1024;
 
-const keyOf = (topic: string, partition: number) => `${topic}:${partition}`;
-
 /**
  * A group member on the library's Consumer used for its group membership (join, sync, heartbeats in the background,
  * leave), commits and offset look-ups, with a fetch loop of its own: each fetch asks every leader for the owned
@@ -328,7 +327,7 @@ class PlatformaticGroupConsumer implements KafkaGroupConsumer {
 
   /** Commits the offsets of partitions this member owns; the others' new owners read those records again. */
   async commit(offsets: PartitionOffset[]): Promise<void> {
-    const owned = offsets.filter((o) => this.owned.has(keyOf(o.topic, o.partition)));
+    const owned = offsets.filter((o) => this.owned.has(partitionKey(o.topic, o.partition)));
     if (!owned.length) return;
     await this.connected()
       .commit({ offsets: owned.map(({ topic, partition, offset }) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) })
@@ -378,7 +377,7 @@ class PlatformaticGroupConsumer implements KafkaGroupConsumer {
 
   private joined(assignments: { topic: string; partitions: number[] }[]): void {
     this.joins++;
-    this.owned = new Map(assignments.flatMap(({ topic, partitions }) => partitions.map((partition) => [keyOf(topic, partition), { topic, partition }])));
+    this.owned = new Map(assignments.flatMap(({ topic, partitions }) => partitions.map((partition) => [partitionKey(topic, partition), { topic, partition }])));
     this.positions.clear();
     this.rejoining = false;
     this.restart = false;
@@ -463,7 +462,7 @@ class PlatformaticGroupConsumer implements KafkaGroupConsumer {
       for (const { topicId, partitions } of response?.responses ?? []) {
         const topic = names.get(topicId)!;
         for (const answer of partitions) {
-          const key = keyOf(topic, answer.partitionIndex);
+          const key = partitionKey(topic, answer.partitionIndex);
           const from = asked.get(key)!;
           const { messages, end } = recordsOf(answer, from);
           if (messages.length) fetched.push({ key, batch: { topic, partition: answer.partitionIndex, messages, highWatermark: String(answer.highWatermark) } });

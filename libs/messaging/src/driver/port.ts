@@ -97,6 +97,9 @@ export interface PartitionOffset {
   offset: string;
 }
 
+/** One partition as a map key ("topic:partition"). */
+export const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
+
 /**
  * A member of a consumer group with manual commits. A partition the group has no offset for is read from its
  * beginning. Batches of different partitions may be handled at once (`partitionsAtOnce`); those of one partition

@@ -3,7 +3,7 @@ import type { BasicTracerProvider, SpanProcessor } from '@opentelemetry/sdk-trac
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 // The SDK and the exporter are required when tracing starts, not at import: most processes never trace, and loading
-// them cost every start about 0.1 s of CPU (docs/benchmarks.md, "Start-up").
+// them cost every start about 0.1 s of CPU (docs/benchmarks.md, "cheaper starts").
 const sdk = () => require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
 
 /** The tracer provider this process registered, if any: spans are recorded only while there is one (see startSpan). */
