@@ -27,10 +27,14 @@ export interface Recovery {
   detail?: string;
 }
 
-/** Null when the process answers ready, else why not (its readiness checks that are down, or no answer). */
+/**
+ * Null when the process answers ready, else why not (its readiness checks that are down, or no answer). It waits for
+ * the answer as long as the apps' Kubernetes readiness probe does (timeoutSeconds: 3): each check may take up to 2 s
+ * (HealthRegistry), and a busy app answering in 1.5 s is ready for its Service.
+ */
 async function notReady(url: string): Promise<string | null> {
   try {
-    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3000) });
     if (res.status === 200) {
       await res.body?.cancel();
       return null;
