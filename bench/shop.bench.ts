@@ -6,10 +6,10 @@
  * sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open model: a send never waits for an
  * earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and measures per order the time from its
  * POST to SHIPPING (the delivery started) as seen on the customer's myPage, polled every BENCH_POLL_MS per customer
- * while it has orders on the way with GET /mypage?status=SHIPPING (one call, the BENCH_PAGE orders that reached
- * SHIPPING last, holds every one of that customer's since the poll before; any it misses are looked up one by one
- * after the drain). It also reports the same latency by the DeliveryStarted event's own time (myPage `updatedAt`),
- * which does not depend on the polling.
+ * while it has orders on the way with GET /mypage?status=SHIPPING (the orders that reached SHIPPING last come first: a
+ * poll reads pages of BENCH_PAGE down to the orders that got there before its oldest order on the way was sent, so
+ * none is missed however many arrived since the poll before). It also reports the same latency by the DeliveryStarted
+ * event's own time (myPage `updatedAt`), which does not depend on the polling.
  * Between rates it waits for every order to arrive (at most BENCH_DRAIN_SECONDS) so that a rate starts clean.
  *
  * Printed per rate: orders/s sent and reaching SHIPPING during the window, p50/p95/p99 latency, the backlog (sent, not
@@ -17,13 +17,14 @@
  * Then the highest rate kept up with (every order accepted and SHIPPING, lag not growing), and the highest kept up
  * with at a p99 under 1 s.
  *
- * Environment: BENCH_RATES (default 25,50,100,150), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate), BENCH_PAGE
+ * Environment: BENCH_RATES (default 150,200,250,300), BENCH_SECONDS (20), BENCH_CUSTOMERS (10 per rate), BENCH_PAGE
  * (30, or a second of one customer's orders at the rate if more), BENCH_POLL_MS (250), BENCH_DRAIN_SECONDS (60),
  * BENCH_WARMUP_SECONDS (60) at BENCH_WARMUP_RATE (50/s): a first run, not counted, so that every JIT is warm (the
  * apps' V8 and the broker's JVM still compile for about a minute under load: measured after a 15 s warm-up, 150/s fell
  * behind at ~90/s; after 60 s it was kept up with), BENCH_IDLE_SECONDS (10: the shop's CPU with nothing to do is
  * measured first, for so long), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops),
- * BENCH_NODE_ARGS (given to every app's node, e.g. GC settings). The polling is load on the order app and the gateway
+ * BENCH_NODE_ARGS (given to every app's node, e.g. GC settings), BENCH_INSTANCES (e.g. `order=2`: processes of an app,
+ * sharing its consumer groups; the gateway calls the first). The polling is load on the order app and the gateway
  * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of SHIPPING orders with their history): fewer, slower
  * polls disturb less and see later.
  */
@@ -31,18 +32,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { KafkaConfig, loadConfig } from '@homestore/platform';
-import { call, groupLag, logIn, newCustomer, Shop, startShop } from '../test/e2e/shop';
+import { call, groupLag, logIn, newCustomer, Service, SERVICES, Shop, startShop } from '../test/e2e/shop';
 
-const RATES = (process.env.BENCH_RATES ?? '25,50,100,150').split(',').map(Number);
+const RATES = (process.env.BENCH_RATES ?? '150,200,250,300').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10);
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 /**
- * Orders per myPage poll: the page holds the customer's orders in SHIPPING, the last to get there first, so it must
- * hold those that got there since the poll before or one can be pushed off it (and is only looked up after the
- * drain): a second of one customer's orders gives room to spare. At most 100 (the API's).
+ * Orders per myPage page: a second of one customer's orders at the rate, at least 30, so that one page usually holds
+ * all that reached SHIPPING since the poll before; a poll reads the next page only when it must (see runRate). Smaller
+ * pages made more requests of the order app (pages of 10–15 at 250 and 300/s: docs/benchmarks.md). At most 100 (the API's).
  */
 const pageFor = (rate: number) => Number(process.env.BENCH_PAGE ?? Math.min(100, Math.max(30, Math.ceil(rate / CUSTOMERS))));
-const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const WARMUP_RATE = Number(process.env.BENCH_WARMUP_RATE ?? 50);
@@ -77,7 +78,7 @@ function cpuSeconds(shop: Shop): Record<string, number> {
     }
   };
   const used: Record<string, number> = {};
-  for (const p of shop.procs) used[p.name] = ticks(p.child.pid!);
+  for (const p of shop.procs) used[p.name] = (used[p.name] ?? 0) + ticks(p.child.pid!);
   used.postgres = 0;
   used.kafka = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -98,6 +99,19 @@ function cpuSeconds(shop: Shop): Record<string, number> {
 /** Cores each process used on average since `before` (cpuSeconds then), over `seconds`. */
 function coresSince(shop: Shop, before: Record<string, number>, seconds: number): [string, number][] {
   return Object.entries(cpuSeconds(shop)).map(([k, v]) => [k, (v - (before[k] ?? 0)) / seconds]);
+}
+
+/** BENCH_INSTANCES, e.g. `order=2,payment=2`: processes per app. */
+function instancesFrom(spec: string): Partial<Record<Service, number>> {
+  const instances: Partial<Record<Service, number>> = {};
+  for (const item of spec.split(',').filter(Boolean)) {
+    const [app, n] = item.split('=');
+    if (!(SERVICES as readonly string[]).includes(app) || !/^[1-9]\d?$/.test(n ?? '')) {
+      throw new Error(`BENCH_INSTANCES: "${item}" is not <app>=<processes> with an app of ${SERVICES.join(', ')} and 1-99 processes`);
+    }
+    instances[app as Service] = Number(n);
+  }
+  return instances;
 }
 
 async function customers(gw: string, n: number, label: string): Promise<Customer[]> {
@@ -122,6 +136,14 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
   const end = t0 + seconds * 1000;
   const total = Math.round(rate * seconds);
 
+  /** Orders a poll saw in SHIPPING before their POST was answered: seen then. */
+  const early = new Map<string, { seenAt: number; eventAt: number }>();
+  const shipped = (tracked: Tracked, seenAt: number, eventAt: number) => {
+    tracked.shippedSeenAt = seenAt;
+    tracked.shippedEventAt = eventAt;
+    if (seenAt <= end) shippedInWindow++;
+  };
+
   const send = (i: number) => {
     const customer = i % buyers.length;
     const sentAt = Date.now();
@@ -129,8 +151,11 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
       .then((res) => {
         postLatencies.push(Date.now() - sentAt);
         if (res.status !== 201) throw new Error(`${res.status} ${res.body?.code ?? ''}`);
-        orders.set(res.body.id, { customer, sentAt });
-        pending[customer].add(res.body.id);
+        const tracked: Tracked = { customer, sentAt };
+        orders.set(res.body.id, tracked);
+        const before = early.get(res.body.id);
+        if (before) shipped(tracked, before.seenAt, before.eventAt);
+        else pending[customer].add(res.body.id);
       })
       .catch((e: Error) => errors.set(e.message, (errors.get(e.message) ?? 0) + 1))
       .finally(() => answered++);
@@ -151,20 +176,19 @@ async function runRate(shop: Shop, rate: number, productId: string, buyers: Cust
   const pollers = buyers.map(async (buyer, c) => {
     while (polling) {
       const started = Date.now();
-      if (pending[c].size) {
-        // The last to reach SHIPPING come first: one page holds every order of this customer that got there since
-        // the poll before unless a burst is large, and then lag has grown anyway (the stragglers are looked up one
-        // by one at the end).
-        const res = await call(gw, 'GET', `/mypage?status=SHIPPING&limit=${pageFor(rate)}`, buyer.token).catch(() => undefined);
+      // The last to reach SHIPPING come first: pages until one reaches orders that got there before the oldest order
+      // on the way was sent (or the last page). An order whose POST is still unanswered counts as seen when it is.
+      const oldest = Math.min(...[...pending[c]].map((id) => orders.get(id)!.sentAt));
+      for (let before = '', more = pending[c].size > 0; more && polling; ) {
+        const res = await call(gw, 'GET', `/mypage?status=SHIPPING&limit=${pageFor(rate)}${before}`, buyer.token).catch(() => undefined);
         const seenAt = Date.now();
-        for (const o of (res?.status === 200 ? res.body.orders : []) as { orderId: string; status: string; updatedAt: string }[]) {
-          if (!pending[c].has(o.orderId)) continue;
-          const tracked = orders.get(o.orderId)!;
-          tracked.shippedSeenAt = seenAt;
-          tracked.shippedEventAt = Date.parse(o.updatedAt);
-          pending[c].delete(o.orderId);
-          if (seenAt <= end) shippedInWindow++;
+        const page = (res?.status === 200 ? res.body.orders : []) as { orderId: string; status: string; updatedAt: string }[];
+        for (const o of page) {
+          if (pending[c].delete(o.orderId)) shipped(orders.get(o.orderId)!, seenAt, Date.parse(o.updatedAt));
+          else if (!orders.has(o.orderId) && !early.has(o.orderId)) early.set(o.orderId, { seenAt, eventAt: Date.parse(o.updatedAt) });
         }
+        more = pending[c].size > 0 && page.length > 0 && !!res?.body.nextCursor && Date.parse(page[page.length - 1].updatedAt) >= oldest;
+        if (more) before = `&before=${encodeURIComponent(res!.body.nextCursor)}`;
       }
       await sleep(Math.max(0, POLL_MS - (Date.now() - started)));
     }
@@ -245,6 +269,7 @@ async function main(): Promise<void> {
         ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
         ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       ],
+      instances: instancesFrom(process.env.BENCH_INSTANCES ?? ''),
       perApp: {
         ordermanagement: { STORE_AUTO_ACCEPT: 'true' },
         gateway: { RATE_LIMIT_IP: '100000000', RATE_LIMIT_USER: '100000000', BREAKER_FAILURE_THRESHOLD: '1000', UPSTREAM_TIMEOUT_MS: '30000' },

@@ -9,6 +9,9 @@
  * (decorator metadata included, which esbuild does not emit), so the bundle changes no behaviour; the unbundled
  * dist/apps/<app>/src/main.js still runs, for debugging against the compiled sources.
  *
+ * BUNDLE_READABLE=1 keeps the bundle's line breaks and esbuild's `// <module path>` comments, so that a CPU profile
+ * (BENCH_CPU_PROF) says which module each sample's line is in; the default squeezes each bundle onto a few lines.
+ *
  * Left out of the bundle, and required from node_modules at run time:
  *  - packages that load files of their own by path: @platformatic/kafka (an ES module that finds its WebAssembly
  *    beside itself), argon2 (a native addon), swagger-ui-dist (the gateway serves its files);
@@ -47,7 +50,7 @@ try {
     target: 'node20',
     format: 'cjs',
     external: EXTERNAL,
-    minifyWhitespace: true,
+    minifyWhitespace: !process.env.BUNDLE_READABLE,
     logLevel: 'warning',
   });
 } catch (error) {
