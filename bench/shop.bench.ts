@@ -1,8 +1,9 @@
 /**
  * npm run bench — the whole shop under a steady stream of orders, on this machine.
  *
- * Starts the eight apps as their own processes (as the e2e test does, test/e2e/shop.ts) with the store accepting by
- * itself (STORE_AUTO_ACCEPT=true) and the gateway's rate limits and breaker out of the way. For each arrival rate it
+ * Starts the eight apps as their own processes (as the e2e test does, test/e2e/shop.ts; two of the order service, see
+ * INSTANCES) with the store accepting by itself (STORE_AUTO_ACCEPT=true) and the gateway's rate limits and breaker out
+ * of the way. For each arrival rate it
  * sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open model: a send never waits for an
  * earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and measures per order the time from its
  * POST to SHIPPING (the delivery started) as seen on the customer's myPage, polled every BENCH_POLL_MS per customer
@@ -23,8 +24,8 @@
  * apps' V8 and the broker's JVM still compile for about a minute under load: measured after a 15 s warm-up, 150/s fell
  * behind at ~90/s; after 60 s it was kept up with), BENCH_IDLE_SECONDS (10: the shop's CPU with nothing to do is
  * measured first, for so long), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops),
- * BENCH_NODE_ARGS (given to every app's node, e.g. GC settings), BENCH_INSTANCES (e.g. `order=2`: processes of an app,
- * sharing its consumer groups; the gateway calls the first). The polling is load on the order app and the gateway
+ * BENCH_NODE_ARGS (given to every app's node, e.g. GC settings), BENCH_INSTANCES (default `order=2`: processes of an
+ * app, sharing its consumer groups, each called by the gateway in turn; `order=1` for one process of every app). The polling is load on the order app and the gateway
  * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of SHIPPING orders with their history): fewer, slower
  * polls disturb less and see later.
  */
@@ -48,6 +49,12 @@ const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const WARMUP_RATE = Number(process.env.BENCH_WARMUP_RATE ?? 50);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
+/**
+ * Two order processes by default, as the k8s base's autoscaler runs at least two: one order process serves every POST
+ * and poll and runs the two groups that see nearly every event, and alone it is the shop's bottleneck (one process:
+ * 188 of 300 orders/s; two, both serving HTTP: 295, docs/benchmarks.md).
+ */
+const INSTANCES = instancesFrom(process.env.BENCH_INSTANCES ?? 'order=2');
 
 type Customer = { id: string; token: string };
 interface Tracked {
@@ -250,7 +257,9 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
   const cpu = cpus();
   console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, Kafka client ${loadConfig('bench', KafkaConfig).KAFKA_CLIENT}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`rates ${RATES.join(', ')} orders/s, ${SECONDS} s each, ${CUSTOMERS} customers per rate, myPage polled every ${POLL_MS} ms per customer\n`);
+  const processes = Object.entries(INSTANCES).map(([app, n]) => `${app} ×${n}`).join(', ');
+  console.log(`rates ${RATES.join(', ')} orders/s, ${SECONDS} s each, ${CUSTOMERS} customers per rate, myPage polled every ${POLL_MS} ms per customer`);
+  console.log(`processes: one of every app${processes ? `, but ${processes} (the gateway calls each in turn)` : ''}\n`);
   let shop: Shop | undefined;
   const stop = async () => {
     await shop?.stop();
@@ -269,7 +278,8 @@ async function main(): Promise<void> {
         ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
         ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       ],
-      instances: instancesFrom(process.env.BENCH_INSTANCES ?? ''),
+      instances: INSTANCES,
+      spread: true,
       perApp: {
         ordermanagement: { STORE_AUTO_ACCEPT: 'true' },
         gateway: { RATE_LIMIT_IP: '100000000', RATE_LIMIT_USER: '100000000', BREAKER_FAILURE_THRESHOLD: '1000', UPSTREAM_TIMEOUT_MS: '30000' },

@@ -112,6 +112,8 @@ export async function startShop(
     nodeArgs?: string[];
     /** Processes per app (default 1): replicas share the app's database and consumer groups; the gateway calls the first. */
     instances?: Partial<Record<Service, number>>;
+    /** The gateway calls every process of an app in turn (a comma-separated `<NAME>_URL`), as a Kubernetes Service spreads requests. */
+    spread?: boolean;
   } = {},
 ): Promise<Shop> {
   const run = randomUUID().slice(0, 8);
@@ -135,10 +137,10 @@ export async function startShop(
     ...(s === 'user' && { STORE_ADMIN_EMAIL: clerk.email, STORE_ADMIN_PASSWORD: clerk.password }),
     ...options.perApp?.[s],
   });
-  const addInstance = async (name: Service): Promise<Proc> => {
+  const addInstance = async (name: Service, port?: number): Promise<Proc> => {
     if (name === 'gateway') throw new Error('the gateway runs once');
     const instance = Math.max(0, ...procs.filter((p) => p.name === name).map((p) => p.instance)) + 1;
-    const proc = launch(name, appEnv(name, await freePort()), options.nodeArgs, instance);
+    const proc = launch(name, appEnv(name, port ?? (await freePort())), options.nodeArgs, instance);
     procs.push(proc);
     return proc;
   };
@@ -159,13 +161,18 @@ export async function startShop(
     // store announces it when it starts).
     await startGroupsAtTheEnd(kafka, prefix, shopGroups());
     for (const s of SERVICES) procs.push(launch(s, appEnv(s, ports[s]), options.nodeArgs));
-    const upstreams = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, url(s)]));
+    // The replicas' ports, known now when the gateway is to call them too.
+    const replicaPorts = Object.fromEntries(
+      await Promise.all(SERVICES.map(async (s) => [s, await Promise.all(Array.from({ length: (options.instances?.[s] ?? 1) - 1 }, () => freePort()))])),
+    ) as Record<(typeof SERVICES)[number], number[]>;
+    const urlsOf = (s: (typeof SERVICES)[number]) => [url(s), ...(options.spread ? replicaPorts[s].map((p) => `http://127.0.0.1:${p}`) : [])].join(',');
+    const upstreams = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, urlsOf(s)]));
     const gateway = launch('gateway', { ...common, ...upstreams, PORT: String(ports.gateway), ...options.perApp?.gateway }, options.nodeArgs);
     procs.push(gateway);
     await untilReady(gateway, procs, options.readyTimeoutMs ?? 90_000);
     // Replicas once the first processes have migrated their databases.
     const replicas: Proc[] = [];
-    for (const s of SERVICES) for (let i = 1; i < (options.instances?.[s] ?? 1); i++) replicas.push(await addInstance(s));
+    for (const s of SERVICES) for (const port of replicaPorts[s]) replicas.push(await addInstance(s, port));
     await Promise.all(replicas.map((p) => untilProcReady(p, options.readyTimeoutMs ?? 90_000)));
     const byApp = Object.fromEntries(SERVICES.map((s) => [s, `hs_e2e_${s}_${run}`])) as Shop['databases'];
     return { gateway: gateway.url, procs, clerk, groupPrefix: prefix, databases: byApp, stop, restart, addInstance };

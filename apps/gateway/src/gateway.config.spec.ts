@@ -22,6 +22,11 @@ describe('GatewayConfig', () => {
     expect(config).toMatchObject({ ORDER_URL: 'http://order.homestore.svc:3002', UPSTREAM_TIMEOUT_MS: 500, BREAKER_FAILURE_THRESHOLD: 3, BREAKER_COOLDOWN_MS: 2000, RATE_LIMIT_IP: 12, RATE_LIMIT_USER: 3, RATE_LIMIT_WINDOW_MS: 60000, TRUSTED_PROXY_HOPS: 1, READINESS_TIMEOUT_MS: 300 });
   });
 
+  it('takes several URLs of one service, separated by commas, and refuses a list with a bad one', () => {
+    expect(loadConfig('gateway', GatewayConfig, { ORDER_URL: 'http://127.0.0.1:3002,http://127.0.0.1:3012' }).ORDER_URL).toBe('http://127.0.0.1:3002,http://127.0.0.1:3012');
+    expect(() => loadConfig('gateway', GatewayConfig, { ORDER_URL: 'http://127.0.0.1:3002,order:3012' })).toThrow(/ORDER_URL must be an http\(s\) URL, or several separated by commas/);
+  });
+
   it('names every bad variable', () => {
     let error: ConfigError | undefined;
     try {

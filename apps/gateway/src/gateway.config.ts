@@ -1,20 +1,32 @@
 import { ServiceConfig } from '@homestore/platform';
-import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, isURL, Max, Min, ValidateBy } from 'class-validator';
 
 const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+
+/** One URL, or several separated by commas: the processes of one service, which the gateway calls in turn. */
+function IsUrlList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isUrlList',
+    validator: {
+      validate: (value) => typeof value === 'string' && value.split(',').every((u) => isURL(u.trim(), url)),
+      defaultMessage: (args) => `${args?.property} must be an http(s) URL, or several separated by commas`,
+    },
+  });
+}
 
 /** The gateway's settings; AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE come from ServiceConfig. */
 export class GatewayConfig extends ServiceConfig {
   override PORT: number = 8080;
 
-  // Where each upstream service answers (its own port; a Service name on Kubernetes).
-  @IsUrl(url) USER_URL: string = 'http://127.0.0.1:3001';
-  @IsUrl(url) ORDER_URL: string = 'http://127.0.0.1:3002';
-  @IsUrl(url) PAYMENT_URL: string = 'http://127.0.0.1:3003';
-  @IsUrl(url) ORDERMANAGEMENT_URL: string = 'http://127.0.0.1:3004';
-  @IsUrl(url) DELIVERY_URL: string = 'http://127.0.0.1:3005';
-  @IsUrl(url) MESSAGE_URL: string = 'http://127.0.0.1:3006';
-  @IsUrl(url) MILEAGE_URL: string = 'http://127.0.0.1:3007';
+  // Where each upstream service answers (its own port; a Service name on Kubernetes). Several processes of a service
+  // with no load balancer in front: their URLs separated by commas, called in turn (see Upstreams).
+  @IsUrlList() USER_URL: string = 'http://127.0.0.1:3001';
+  @IsUrlList() ORDER_URL: string = 'http://127.0.0.1:3002';
+  @IsUrlList() PAYMENT_URL: string = 'http://127.0.0.1:3003';
+  @IsUrlList() ORDERMANAGEMENT_URL: string = 'http://127.0.0.1:3004';
+  @IsUrlList() DELIVERY_URL: string = 'http://127.0.0.1:3005';
+  @IsUrlList() MESSAGE_URL: string = 'http://127.0.0.1:3006';
+  @IsUrlList() MILEAGE_URL: string = 'http://127.0.0.1:3007';
 
   /** An upstream that has not answered (status and headers) in this time gets 504 and counts as a breaker failure. */
   @IsInt() @Min(1) @Max(120_000)

@@ -15,11 +15,18 @@ const STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, o
 
 interface Target {
   name: Upstream;
-  url: URL;
+  /** Where the service answers: usually one URL (a Kubernetes Service), or each of its processes. */
+  urls: URL[];
+  /** The next request goes to urls[next % urls.length]. */
+  next: number;
   breaker: CircuitBreaker;
 }
 
-/** The services behind the gateway: one URL, one circuit breaker and one readiness check each. */
+/**
+ * The services behind the gateway: one circuit breaker and one readiness check each, and one URL or several. Several
+ * (a comma-separated `<NAME>_URL`: processes with no load balancer in front, as the shop benchmark runs the order
+ * service) are called in turn, share the service's breaker, and the service is ready while one of them is.
+ */
 @Injectable()
 export class Upstreams implements OnModuleInit, OnApplicationShutdown {
   private readonly forwarder = new Forwarder();
@@ -68,26 +75,32 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
           cooldownMs: config.BREAKER_COOLDOWN_MS,
           onStateChange: (state) => circuit.set({ upstream: name }, STATE_VALUE[state]),
         });
-        return [name, { name, url: new URL(urls[name]), breaker }];
+        return [name, { name, urls: urls[name].split(',').map((u) => new URL(u.trim())), next: 0, breaker }];
       }),
     ) as Record<Upstream, Target>;
   }
 
   /** Readiness is the upstreams' readiness: the gateway can serve only what they can. */
   onModuleInit(): void {
-    for (const { name, url } of Object.values(this.targets)) {
+    for (const { name, urls } of Object.values(this.targets)) {
       this.health.register({
         name,
         check: async () => {
-          const ready = new URL('health/ready', withSlash(url));
-          const res = await fetch(ready, { signal: AbortSignal.timeout(this.config.READINESS_TIMEOUT_MS) }).catch((e: Error & { cause?: { code?: string } }) => {
-            throw new Error(`${ready.href}: ${e.cause?.code ?? e.message}`);
-          });
-          await res.body?.cancel();
-          if (res.status !== 200) throw new Error(`${ready.href} answered ${res.status}`);
+          const checks = await Promise.allSettled(urls.map((url) => this.ready(url)));
+          if (checks.some((c) => c.status === 'fulfilled')) return;
+          throw new Error(checks.map((c) => (c as PromiseRejectedResult).reason.message).join('; '));
         },
       });
     }
+  }
+
+  private async ready(url: URL): Promise<void> {
+    const ready = new URL('health/ready', withSlash(url));
+    const res = await fetch(ready, { signal: AbortSignal.timeout(this.config.READINESS_TIMEOUT_MS) }).catch((e: Error & { cause?: { code?: string } }) => {
+      throw new Error(`${ready.href}: ${e.cause?.code ?? e.message}`);
+    });
+    await res.body?.cancel();
+    if (res.status !== 200) throw new Error(`${ready.href} answered ${res.status}`);
   }
 
   onApplicationShutdown(): void {
@@ -99,7 +112,9 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
    * the circuit is open or the service cannot be reached, 504 `UPSTREAM.TIMEOUT` when it does not answer in time.
    */
   async send(upstream: Upstream, request: UpstreamRequest): Promise<IncomingMessage> {
-    const { url, breaker } = this.targets[upstream];
+    const target = this.targets[upstream];
+    const { breaker } = target;
+    const url = target.urls[target.next++ % target.urls.length];
     const permit = breaker.tryAcquire();
     if (!permit.allowed) {
       this.requests.inc({ upstream, status: 503 });

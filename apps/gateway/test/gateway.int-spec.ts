@@ -261,6 +261,29 @@ describe('gateway in front of stub upstreams', () => {
       expect((await call('/health/ready')).status).toBe(200);
     });
 
+    it('several URLs of one service: called in turn, and ready while one of them is', async () => {
+      const second = await new StubUpstream('order-2', await freePort()).start();
+      const pair = launch('gateway', await gatewayEnv({ ORDER_URL: `${stubs.order.url},${second.url}` }));
+      try {
+        await waitFor(pair, '/health/ready', 200);
+        const token = bearer(await accessToken(key));
+        const answers: string[] = [];
+        for (let i = 0; i < 4; i++) answers.push((await jsonOf(await call('/orders/o-1', { headers: token }, pair))).upstream);
+        expect(answers.sort()).toEqual(['order', 'order', 'order-2', 'order-2']);
+
+        second.ready = 503;
+        expect((await call('/health/ready', {}, pair)).status).toBe(200);
+        stubs.order.ready = 503;
+        const ready = await call('/health/ready', {}, pair);
+        expect(ready.status).toBe(503);
+        expect((await jsonOf(ready)).checks.order.status).toBe('down');
+      } finally {
+        stubs.order.ready = 200;
+        await pair.stop();
+        await second.stop();
+      }
+    });
+
     it('an upstream answering 503 repeatedly opens its circuit too', async () => {
       stubs.delivery.handle = (_req, res) => (json(res, 503, { statusCode: 503, code: 'X', message: 'busy' }), true);
       const token = bearer(await accessToken(key));
