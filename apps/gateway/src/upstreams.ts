@@ -3,7 +3,7 @@ import { HealthRegistry } from '@homestore/platform';
 import type { IncomingMessage } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
-import { Forwarder, UpstreamRequest, UpstreamTimeout } from './forwarder';
+import { Forwarder, UpstreamRequest, UpstreamTimeout, UpstreamUnreachable } from './forwarder';
 import { GatewayConfig } from './gateway.config';
 import { upstreamTimeout, upstreamUnavailable } from './gateway-errors';
 import { Upstream, UPSTREAMS } from './routes';
@@ -25,7 +25,8 @@ interface Target {
 /**
  * The services behind the gateway: one circuit breaker and one readiness check each, and one URL or several. Several
  * (a comma-separated `<NAME>_URL`: processes with no load balancer in front, as the shop benchmark runs the order
- * service) are called in turn, share the service's breaker, and the service is ready while one of them is.
+ * service) are called in turn, a refused connection going on to the next; they share the service's breaker, and the
+ * service is ready while one of them is.
  */
 @Injectable()
 export class Upstreams implements OnModuleInit, OnApplicationShutdown {
@@ -114,7 +115,6 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
   async send(upstream: Upstream, request: UpstreamRequest): Promise<IncomingMessage> {
     const target = this.targets[upstream];
     const { breaker } = target;
-    const url = target.urls[target.next++ % target.urls.length];
     const permit = breaker.tryAcquire();
     if (!permit.allowed) {
       this.requests.inc({ upstream, status: 503 });
@@ -122,7 +122,7 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
     }
     const stopTimer = this.latency.startTimer({ upstream });
     try {
-      const res = await this.forwarder.send(url, request, this.config.UPSTREAM_TIMEOUT_MS);
+      const res = await this.forward(target, request);
       stopTimer();
       breaker.record(permit, !FAILURE_STATUSES.has(res.statusCode!));
       this.requests.inc({ upstream, status: res.statusCode });
@@ -135,6 +135,22 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
       // Try again once the circuit would let a trial through, or in a second while it is still closed.
       const retryAfterMs = breaker.state === 'closed' ? 1000 : this.config.BREAKER_COOLDOWN_MS;
       throw upstreamUnavailable(upstream, (e as Error).message, retryAfterMs);
+    }
+  }
+
+  /**
+   * Sends to the target's next URL. A refused connection (nothing was sent: a process of several that is down) goes on
+   * to the one after, each URL once.
+   */
+  private async forward(target: Target, request: UpstreamRequest): Promise<IncomingMessage> {
+    for (let tried = 1; ; tried++) {
+      const url = target.urls[target.next++ % target.urls.length];
+      try {
+        return await this.forwarder.send(url, request, this.config.UPSTREAM_TIMEOUT_MS);
+      } catch (e) {
+        const refused = e instanceof UpstreamUnreachable && e.message === 'ECONNREFUSED';
+        if (!refused || tried >= target.urls.length) throw e;
+      }
     }
   }
 

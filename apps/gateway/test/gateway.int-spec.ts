@@ -261,7 +261,7 @@ describe('gateway in front of stub upstreams', () => {
       expect((await call('/health/ready')).status).toBe(200);
     });
 
-    it('several URLs of one service: called in turn, and ready while one of them is', async () => {
+    it('several URLs of one service: called in turn, a stopped one passed over, and ready while one of them is', async () => {
       const second = await new StubUpstream('order-2', await freePort()).start();
       const pair = launch('gateway', await gatewayEnv({ ORDER_URL: `${stubs.order.url},${second.url}` }));
       try {
@@ -271,7 +271,11 @@ describe('gateway in front of stub upstreams', () => {
         for (let i = 0; i < 4; i++) answers.push((await jsonOf(await call('/orders/o-1', { headers: token }, pair))).upstream);
         expect(answers.sort()).toEqual(['order', 'order', 'order-2', 'order-2']);
 
-        second.ready = 503;
+        // One stopped: its turns go to the other, and nothing fails.
+        await second.stop();
+        const statuses: number[] = [];
+        for (let i = 0; i < 6; i++) statuses.push((await call('/orders/o-1', { headers: token }, pair)).status);
+        expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
         expect((await call('/health/ready', {}, pair)).status).toBe(200);
         stubs.order.ready = 503;
         const ready = await call('/health/ready', {}, pair);
