@@ -3,14 +3,13 @@
  *
  * Starts the eight apps as their own processes (as the e2e test does, test/e2e/shop.ts; two of the order service, see
  * INSTANCES) with the store accepting by itself (STORE_AUTO_ACCEPT=true) and the gateway's rate limits and breaker out
- * of the way. For each arrival rate it
- * sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open model: a send never waits for an
- * earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and measures per order the time from its
- * POST to SHIPPING (the delivery started) as seen on the customer's myPage, polled every BENCH_POLL_MS per customer
- * while it has orders on the way with GET /mypage?status=SHIPPING (the orders that reached SHIPPING last come first: a
- * poll reads pages of BENCH_PAGE down to the orders that got there before its oldest order on the way was sent, so
- * none is missed however many arrived since the poll before). It also reports the same latency by the DeliveryStarted
- * event's own time (myPage `updatedAt`), which does not depend on the polling.
+ * of the way. For each arrival rate it sends POST /orders through the gateway on a fixed clock for BENCH_SECONDS (open
+ * model: a send never waits for an earlier answer), each order from one of BENCH_CUSTOMERS fresh customers, and
+ * measures per order the time from its POST to SHIPPING (the delivery started) as seen on the customer's myPage, polled
+ * every BENCH_POLL_MS per customer while it has orders on the way with GET /mypage?status=SHIPPING (the orders that
+ * reached SHIPPING last come first: a poll reads pages of BENCH_PAGE down to the orders that got there before its
+ * oldest order on the way was sent, so none is missed however many arrived since the poll before). It also reports the
+ * same latency by the DeliveryStarted event's own time (myPage `updatedAt`), which does not depend on the polling.
  * Between rates it waits for every order to arrive (at most BENCH_DRAIN_SECONDS) so that a rate starts clean.
  *
  * Printed per rate: orders/s sent and reaching SHIPPING during the window, p50/p95/p99 latency, the backlog (sent, not
@@ -25,7 +24,8 @@
  * behind at ~90/s; after 60 s it was kept up with), BENCH_IDLE_SECONDS (10: the shop's CPU with nothing to do is
  * measured first, for so long), BENCH_CPU_PROF (a folder: each app writes a V8 CPU profile there when it stops),
  * BENCH_NODE_ARGS (given to every app's node, e.g. GC settings), BENCH_INSTANCES (default `order=2`: processes of an
- * app, sharing its consumer groups, each called by the gateway in turn; `order=1` for one process of every app). The polling is load on the order app and the gateway
+ * app, sharing its consumer groups, each called by the gateway in turn; `order=1` for one process of every app). The
+ * polling is load on the order app and the gateway
  * (customers × 1000 / BENCH_POLL_MS requests/s, each a page of SHIPPING orders with their history): fewer, slower
  * polls disturb less and see later.
  */
@@ -42,7 +42,7 @@ const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
 /**
  * Orders per myPage page: a second of one customer's orders at the rate, at least 30, so that one page usually holds
  * all that reached SHIPPING since the poll before; a poll reads the next page only when it must (see runRate). Smaller
- * pages made more requests of the order app (pages of 10–15 at 250 and 300/s: docs/benchmarks.md). At most 100 (the API's).
+ * pages made more requests of the order app (docs/benchmarks.md). At most 100 (the API's).
  */
 const pageFor = (rate: number) => Number(process.env.BENCH_PAGE ?? Math.min(100, Math.max(30, Math.ceil(rate / CUSTOMERS))));
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
@@ -51,8 +51,8 @@ const WARMUP_RATE = Number(process.env.BENCH_WARMUP_RATE ?? 50);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 /**
  * Two order processes by default, as the k8s base's autoscaler runs at least two: one order process serves every POST
- * and poll and runs the two groups that see nearly every event, and alone it is the shop's bottleneck (one process:
- * 188 of 300 orders/s; two, both serving HTTP: 295, docs/benchmarks.md).
+ * and poll and runs the two groups that see nearly every event, and alone it is the shop's bottleneck
+ * (docs/benchmarks.md).
  */
 const INSTANCES = instancesFrom(process.env.BENCH_INSTANCES ?? 'order=2');
 
@@ -257,7 +257,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
   const cpu = cpus();
   console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, Kafka client ${loadConfig('bench', KafkaConfig).KAFKA_CLIENT}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const processes = Object.entries(INSTANCES).map(([app, n]) => `${app} ×${n}`).join(', ');
+  const processes = Object.entries(INSTANCES).filter(([, n]) => n > 1).map(([app, n]) => `${app} ×${n}`).join(', ');
   console.log(`rates ${RATES.join(', ')} orders/s, ${SECONDS} s each, ${CUSTOMERS} customers per rate, myPage polled every ${POLL_MS} ms per customer`);
   console.log(`processes: one of every app${processes ? `, but ${processes} (the gateway calls each in turn)` : ''}\n`);
   let shop: Shop | undefined;

@@ -118,12 +118,12 @@ export async function startShop(
 ): Promise<Shop> {
   const run = randomUUID().slice(0, 8);
   const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (s) => [s, await freePort()]))) as Record<Service, number>;
-  const url = (s: Service) => `http://127.0.0.1:${ports[s]}`;
+  const urlAt = (port: number) => `http://127.0.0.1:${port}`;
   const clerk = { email: `clerk.${run}@homestore.local`, password: `clerk-${run}-pass` };
   const databases = SERVICES.map((s) => `hs_e2e_${s}_${run}`);
   const prefix = `e2e-${run}.`;
   const kafka = driverFromEnv('shop-e2e');
-  const common = { AUTH_JWKS_URL: `${url('user')}/.well-known/jwks.json`, CONSUMER_GROUP_PREFIX: prefix, ...options.env };
+  const common = { AUTH_JWKS_URL: `${urlAt(ports.user)}/.well-known/jwks.json`, CONSUMER_GROUP_PREFIX: prefix, ...options.env };
   const procs: Proc[] = [];
   const restart = (proc: Proc): Proc => {
     const again = launch(proc.name, proc.env, options.nodeArgs, proc.instance);
@@ -162,17 +162,16 @@ export async function startShop(
     await startGroupsAtTheEnd(kafka, prefix, shopGroups());
     for (const s of SERVICES) procs.push(launch(s, appEnv(s, ports[s]), options.nodeArgs));
     // The replicas' ports, known now when the gateway is to call them too.
-    const replicaPorts = Object.fromEntries(
-      await Promise.all(SERVICES.map(async (s) => [s, await Promise.all(Array.from({ length: (options.instances?.[s] ?? 1) - 1 }, () => freePort()))])),
-    ) as Record<(typeof SERVICES)[number], number[]>;
-    const urlsOf = (s: (typeof SERVICES)[number]) => [url(s), ...(options.spread ? replicaPorts[s].map((p) => `http://127.0.0.1:${p}`) : [])].join(',');
-    const upstreams = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, urlsOf(s)]));
+    const replicaPorts: Partial<Record<Service, number[]>> = {};
+    for (const s of SERVICES) replicaPorts[s] = await Promise.all(Array.from({ length: (options.instances?.[s] ?? 1) - 1 }, freePort));
+    const addresses = (s: Service) => [ports[s], ...(options.spread ? replicaPorts[s]! : [])].map(urlAt).join(',');
+    const upstreams = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, addresses(s)]));
     const gateway = launch('gateway', { ...common, ...upstreams, PORT: String(ports.gateway), ...options.perApp?.gateway }, options.nodeArgs);
     procs.push(gateway);
     await untilReady(gateway, procs, options.readyTimeoutMs ?? 90_000);
     // Replicas once the first processes have migrated their databases.
     const replicas: Proc[] = [];
-    for (const s of SERVICES) for (const port of replicaPorts[s]) replicas.push(await addInstance(s, port));
+    for (const s of SERVICES) for (const port of replicaPorts[s]!) replicas.push(await addInstance(s, port));
     await Promise.all(replicas.map((p) => untilProcReady(p, options.readyTimeoutMs ?? 90_000)));
     const byApp = Object.fromEntries(SERVICES.map((s) => [s, `hs_e2e_${s}_${run}`])) as Shop['databases'];
     return { gateway: gateway.url, procs, clerk, groupPrefix: prefix, databases: byApp, stop, restart, addInstance };

@@ -17,6 +17,11 @@ export class UpstreamTimeout extends Error {
 /** No answer could be had: refused, reset, unknown host... */
 export class UpstreamUnreachable extends Error {
   override name = 'UpstreamUnreachable';
+
+  /** Nothing was sent: no process listens at the address. */
+  get refused(): boolean {
+    return this.message === 'ECONNREFUSED';
+  }
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);

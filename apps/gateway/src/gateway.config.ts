@@ -3,12 +3,14 @@ import { IsInt, isURL, Max, Min, ValidateBy } from 'class-validator';
 
 const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
-/** One URL, or several separated by commas: the processes of one service, which the gateway calls in turn. */
+/** The URLs of a `<NAME>_URL`: one, or several separated by commas (the processes of one service, called in turn). */
+export const urlsOf = (value: string): string[] => value.split(',').map((u) => u.trim());
+
 function IsUrlList(): PropertyDecorator {
   return ValidateBy({
     name: 'isUrlList',
     validator: {
-      validate: (value) => typeof value === 'string' && value.split(',').every((u) => isURL(u.trim(), url)),
+      validate: (value) => typeof value === 'string' && urlsOf(value).every((u) => isURL(u, url)),
       defaultMessage: (args) => `${args?.property} must be an http(s) URL, or several separated by commas`,
     },
   });

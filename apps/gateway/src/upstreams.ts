@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
 import { Forwarder, UpstreamRequest, UpstreamTimeout, UpstreamUnreachable } from './forwarder';
-import { GatewayConfig } from './gateway.config';
+import { GatewayConfig, urlsOf } from './gateway.config';
 import { upstreamTimeout, upstreamUnavailable } from './gateway-errors';
 import { Upstream, UPSTREAMS } from './routes';
 
@@ -76,7 +76,7 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
           cooldownMs: config.BREAKER_COOLDOWN_MS,
           onStateChange: (state) => circuit.set({ upstream: name }, STATE_VALUE[state]),
         });
-        return [name, { name, urls: urls[name].split(',').map((u) => new URL(u.trim())), next: 0, breaker }];
+        return [name, { name, urls: urlsOf(urls[name]).map((u) => new URL(u)), next: 0, breaker }];
       }),
     ) as Record<Upstream, Target>;
   }
@@ -86,11 +86,10 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
     for (const { name, urls } of Object.values(this.targets)) {
       this.health.register({
         name,
-        check: async () => {
-          const checks = await Promise.allSettled(urls.map((url) => this.ready(url)));
-          if (checks.some((c) => c.status === 'fulfilled')) return;
-          throw new Error(checks.map((c) => (c as PromiseRejectedResult).reason.message).join('; '));
-        },
+        check: () =>
+          Promise.any(urls.map((url) => this.ready(url))).catch((e: AggregateError) => {
+            throw new Error(e.errors.map((reason: Error) => reason.message).join('; '));
+          }),
       });
     }
   }
@@ -148,8 +147,7 @@ export class Upstreams implements OnModuleInit, OnApplicationShutdown {
       try {
         return await this.forwarder.send(url, request, this.config.UPSTREAM_TIMEOUT_MS);
       } catch (e) {
-        const refused = e instanceof UpstreamUnreachable && e.message === 'ECONNREFUSED';
-        if (!refused || tried >= target.urls.length) throw e;
+        if (!(e instanceof UpstreamUnreachable && e.refused) || tried >= target.urls.length) throw e;
       }
     }
   }

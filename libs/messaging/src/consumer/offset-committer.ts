@@ -71,7 +71,10 @@ export class OffsetCommitter {
         await this.consumer.commit(offsets);
       } catch (e) {
         this.logger.warn(`offset commit for ${offsets.map((o) => `${o.topic}[${o.partition}]`).join(', ')} failed (tried again in ${this.intervalMs} ms): ${(e as Error).message}`);
-        for (const o of offsets) if (!this.uncommitted.has(partitionKey(o.topic, o.partition))) this.uncommitted.set(partitionKey(o.topic, o.partition), o);
+        for (const o of offsets) {
+          const key = partitionKey(o.topic, o.partition);
+          if (!this.uncommitted.has(key)) this.uncommitted.set(key, o);
+        }
         this.soon();
       }
     });
